@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Plan, fiscal_year_in_range
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$",
+    "コードは半角英数字をハイフンでつないだ形（例: 1-1-1）で入力してください。",
+)
+
+
+def without_trailing_zeros(value: Decimal | None) -> Decimal | None:
+    """92.4300 → 92.43, 100.0000 → 100: the value as it was written, without the storage scale."""
+    if value is None:
+        return None
+    normalized = value.normalize()
+    if normalized.as_tuple().exponent > 0:  # normalize() writes 100 as 1E+2
+        return normalized.quantize(Decimal(1))
+    return normalized
+
+
+class MeasuredValueField(models.DecimalField):
+    """A DecimalField that reads back as written (92.43, not 92.4300), whatever the database's scale."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 4)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        return without_trailing_zeros(value)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_values(self):
+        """Indicators with their measure, policy and yearly values, in a fixed number of queries."""
+        return self.select_related("measure__policy__plan").prefetch_related("values")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "増やす"
+    DECREASE = "decrease", "減らす"
+    MAINTAIN = "maintain", "維持する"
+
+
+class Indicator(models.Model):
+    Direction = Direction
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name="計画")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="indicators", verbose_name="取組"
+    )
+    code = models.CharField(
+        "指標コード",
+        max_length=20,
+        validators=[CODE_VALIDATOR],
+        help_text="計画の中で一意な番号（例: 1-1-1）",
+    )
+    position = models.PositiveSmallIntegerField("表示順", default=0)
+    name = models.CharField("成果指標", max_length=300)
+    unit = models.CharField("単位", max_length=20, help_text="％、人、回、箇所、校区、件、団体 など")
+    direction = models.CharField("目指す方向", max_length=10, choices=Direction.choices)
+    baseline_fy = models.PositiveSmallIntegerField(
+        "基準値の年度", null=True, blank=True, validators=FISCAL_YEAR_VALIDATORS
+    )
+    baseline_value = MeasuredValueField("基準値", null=True, blank=True)
+    target_fy = models.PositiveSmallIntegerField(
+        "目標値の年度", null=True, blank=True, validators=FISCAL_YEAR_VALIDATORS
+    )
+    target_value = MeasuredValueField("目標値", null=True, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "code"]
+        verbose_name = "成果指標"
+        verbose_name_plural = "成果指標"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="one_indicator_code_per_plan",
+                violation_error_message="この計画には同じ指標コードの成果指標がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["increase", "decrease", "maintain"]),
+                name="indicator_direction_valid",
+                violation_error_message="目指す方向は「増やす」「減らす」「維持する」のいずれかです。",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_fy__isnull=True, baseline_value__isnull=True)
+                | (
+                    Q(baseline_fy__isnull=False, baseline_value__isnull=False)
+                    & fiscal_year_in_range("baseline_fy")
+                ),
+                name="indicator_baseline_complete",
+                violation_error_message="基準値は年度と値の両方を入力するか、両方を空欄（基準値なし）にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_fy__isnull=True, target_value__isnull=True)
+                | (
+                    Q(target_fy__isnull=False, target_value__isnull=False) & fiscal_year_in_range("target_fy")
+                ),
+                name="indicator_target_complete",
+                violation_error_message="目標値は年度と値の両方を入力するか、両方を空欄（目標値なし）にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        # The plan is stored beside the measure so that the database can keep codes unique per plan;
+        # the two must agree.
+        if self.measure_id and self.plan_id and self.measure.policy.plan_id != self.plan_id:
+            raise ValidationError({"measure": "この取組は選択した計画のものではありません。"})
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_value is not None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_value is not None
+
+    def actuals(self) -> dict[int, Decimal]:
+        """{fiscal year: actual value}, from prefetched values when there are any."""
+        return {value.fiscal_year: value.value for value in self.values.all()}
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="成果指標"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
+    value = MeasuredValueField("実績値")
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year"]
+        verbose_name = "実績値"
+        verbose_name_plural = "実績値"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="one_value_per_indicator_year",
+                violation_error_message="この成果指標には同じ年度の実績値がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("fiscal_year"),
+                name="value_fiscal_year_in_range",
+                violation_error_message="年度が範囲外です。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.fiscal_year}年度: {self.value}"

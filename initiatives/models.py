@@ -1,0 +1,72 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from indicators.models import Indicator
+from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
+
+NOTE_MARK = "※"
+
+
+class Narrative(models.Model):
+    """One bullet of a measure's yearly report: 主な取組 or 課題・改善事項・方針."""
+
+    class Section(models.TextChoices):
+        INITIATIVES = "initiatives", "主な取組"
+        ISSUES = "issues", "課題・改善事項・方針"
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="narratives", verbose_name="取組"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="narratives",
+        verbose_name="成果指標",
+        help_text="特定の成果指標についての記述であれば選択してください（取組全体についてなら空欄）。",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
+    section = models.CharField("区分", max_length=20, choices=Section.choices)
+    position = models.PositiveSmallIntegerField("順番", default=1)
+    text = models.TextField("内容", help_text="1項目ずつ入力します。注記は「※」で始めます。")
+
+    class Meta:
+        ordering = ["measure", "fiscal_year", "section", "position"]
+        verbose_name = "取組内容"
+        verbose_name_plural = "取組内容（主な取組・課題・改善事項・方針）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year", "section", "position"],
+                name="one_narrative_per_position",
+                violation_error_message="同じ取組・年度・区分に同じ順番の項目がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("fiscal_year"),
+                name="narrative_fiscal_year_in_range",
+                violation_error_message="年度が範囲外です。",
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=["initiatives", "issues"]),
+                name="narrative_section_valid",
+                violation_error_message="区分は「主な取組」か「課題・改善事項・方針」です。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="narrative_text_not_empty",
+                violation_error_message="内容を入力してください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id}/{self.fiscal_year}/{self.get_section_display()}/{self.position}"
+
+    def clean(self):
+        if self.indicator_id and self.measure_id and self.indicator.measure_id != self.measure_id:
+            raise ValidationError({"indicator": "この成果指標は選択した取組のものではありません。"})
+
+    @property
+    def is_note(self) -> bool:
+        """A ※ note qualifies the bullets before it rather than reporting an initiative of its own."""
+        return self.text.startswith(NOTE_MARK)

@@ -1,0 +1,127 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from plans import fiscal_years
+
+# A sane range for any fiscal year the system stores: baselines reach back a few years before a plan,
+# targets a few years beyond it; anything outside is a typing error.
+MIN_FISCAL_YEAR = 1950
+MAX_FISCAL_YEAR = 2100
+FISCAL_YEAR_VALIDATORS = [MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)]
+
+ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+
+
+def fiscal_year_in_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": MIN_FISCAL_YEAR, f"{field}__lte": MAX_FISCAL_YEAR})
+
+
+class Plan(models.Model):
+    slug = models.SlugField("識別子", max_length=80, unique=True, help_text="URL に使う半角英数字とハイフン")
+    title = models.CharField("計画名", max_length=200)
+    philosophy = models.CharField("基本理念", max_length=300, blank=True)
+    summary = models.TextField("計画の概要", blank=True)
+    start_fy = models.PositiveSmallIntegerField("計画期間（開始年度）", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = models.PositiveSmallIntegerField("計画期間（終了年度）", validators=FISCAL_YEAR_VALIDATORS)
+
+    class Meta:
+        ordering = ["-start_fy", "slug"]
+        verbose_name = "計画"
+        verbose_name_plural = "計画"
+        constraints = [
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("start_fy") & fiscal_year_in_range("end_fy"),
+                name="plan_years_in_range",
+                violation_error_message=f"年度は{MIN_FISCAL_YEAR}～{MAX_FISCAL_YEAR}の範囲で入力してください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_fy__lte=F("end_fy")),
+                name="plan_starts_before_it_ends",
+                violation_error_message="計画期間の終了年度は開始年度以降にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def fiscal_years(self) -> range:
+        return range(self.start_fy, self.end_fy + 1)
+
+    @property
+    def period_label(self) -> str:
+        """計画期間 as the plan document writes it: 令和2年度（2020年度）～令和6年度（2024年度）."""
+        start = fiscal_years.fiscal_year_label(self.start_fy)
+        end = fiscal_years.fiscal_year_label(self.end_fy)
+        return f"{start}～{end}"
+
+    def contains_fiscal_year(self, fy: int) -> bool:
+        return self.start_fy <= fy <= self.end_fy
+
+
+class BasicPolicy(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies", verbose_name="計画")
+    number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
+    title = models.CharField("基本方針", max_length=200)
+    description = models.TextField("説明", blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = "基本方針"
+        verbose_name_plural = "基本方針"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="one_policy_number_per_plan",
+                violation_error_message="この計画には同じ番号の基本方針がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="policy_number_positive",
+                violation_error_message="番号は1以上にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"基本方針{self.numeral} {self.title}"
+
+    @property
+    def numeral(self) -> str:
+        """Ⅰ, Ⅱ, Ⅲ … as the plan document numbers its basic policies."""
+        if 1 <= self.number <= len(ROMAN_NUMERALS):
+            return ROMAN_NUMERALS[self.number - 1]
+        return str(self.number)
+
+
+class Measure(models.Model):
+    policy = models.ForeignKey(
+        BasicPolicy, on_delete=models.CASCADE, related_name="measures", verbose_name="基本方針"
+    )
+    number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
+    title = models.CharField("取組", max_length=200)
+
+    class Meta:
+        ordering = ["policy__plan", "policy__number", "number"]
+        verbose_name = "取組"
+        verbose_name_plural = "取組"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "number"],
+                name="one_measure_number_per_policy",
+                violation_error_message="この基本方針には同じ番号の取組がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="measure_number_positive",
+                violation_error_message="番号は1以上にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        """ "1-2": basic policy 1, measure 2 (the prefix of its indicators' codes)."""
+        return f"{self.policy.number}-{self.number}"

@@ -1,0 +1,646 @@
+"""The plan file: one YAML document that defines a whole plan (docs/plan-file.md).
+
+Reading is in two steps so that nothing is written unless the whole file is good: `parse_plan()` checks
+the text and returns plain data (no database), `save_plan()` writes that data in one transaction.
+`dump_plan()` writes a stored plan back in the same format, deterministically.
+
+This module needs the models of all three apps, so only management commands import it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import DatabaseError, transaction
+
+from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
+from initiatives.models import Narrative
+from plans import fiscal_years
+from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, BasicPolicy, Measure, Plan
+
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
+DIRECTIONS = ("increase", "decrease", "maintain")
+SECTIONS = ("initiatives", "issues")
+# DecimalField(max_digits=14, decimal_places=4) on every value.
+MAX_DECIMAL_PLACES = 4
+MAX_INTEGER_DIGITS = 10
+
+
+class PlanFileError(Exception):
+    """A problem in a plan file, with the place it was found: file, line and key path."""
+
+    def __init__(self, message: str, path: str = "", line: int | None = None, source: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.source = source
+
+    def __str__(self) -> str:
+        place = self.source or "計画ファイル"
+        if self.line is not None:
+            place += f" {self.line}行目"
+        if self.path:
+            place += f"（{self.path}）"
+        return f"{place}: {self.message}"
+
+
+# --- Plain data, as read from a file -------------------------------------------------------------------
+
+
+@dataclass
+class ValueData:
+    fy: int
+    value: Decimal
+
+
+@dataclass
+class NarrativeData:
+    fy: int
+    section: str
+    indicator: str | None
+    text: str
+
+
+@dataclass
+class IndicatorData:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    baseline: ValueData | None
+    target: ValueData | None
+    actuals: dict[int, Decimal]
+
+
+@dataclass
+class MeasureData:
+    number: int
+    title: str
+    indicators: list[IndicatorData] = field(default_factory=list)
+    narratives: list[NarrativeData] = field(default_factory=list)
+
+
+@dataclass
+class PolicyData:
+    number: int
+    title: str
+    description: str
+    measures: list[MeasureData] = field(default_factory=list)
+
+
+@dataclass
+class PlanData:
+    slug: str
+    title: str
+    philosophy: str
+    summary: str
+    start_fy: int
+    end_fy: int
+    policies: list[PolicyData] = field(default_factory=list)
+
+
+# --- YAML that remembers where each value stood, keeps numbers exact and refuses duplicate keys ---------
+
+
+class _Mapping(dict):
+    line: int
+    lines: dict
+
+
+class _Sequence(list):
+    line: int
+    lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if isinstance(key, _Mapping | _Sequence):
+            raise PlanFileError("キーに使えない値です。", line=line)
+        if key in mapping:
+            raise PlanFileError(f"キー「{key}」が2回書かれています。", line=line)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = value_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _Sequence:
+    sequence = _Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    sequence.line = node.start_mark.line + 1
+    sequence.lines = [child.start_mark.line + 1 for child in node.value]
+    return sequence
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
+    # YAML would read 92.43 as a binary float; the plan's numbers must stay exactly as written.
+    text = loader.construct_scalar(node)
+    try:
+        return Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+# --- Checking ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    """A value of the file with its key path and line, and checks that raise PlanFileError at that place."""
+
+    value: Any
+    path: str
+    line: int | None
+
+    def error(self, message: str) -> PlanFileError:
+        return PlanFileError(message, path=self.path, line=self.line)
+
+    def _child(self, key, value, line) -> "_Node":
+        path = f"{self.path}[{key}]" if isinstance(key, int) and isinstance(self.value, list) else None
+        if path is None:
+            path = f"{self.path}.{key}" if self.path else str(key)
+        return _Node(value, path, line)
+
+    def mapping(self, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, "_Node"]:
+        if not isinstance(self.value, dict):
+            raise self.error(f"キーと値の組（{', '.join(required)} など）を書いてください。")
+        unknown = [key for key in self.value if key not in required + optional]
+        if unknown:
+            key = unknown[0]
+            allowed = "、".join(required + optional)
+            raise PlanFileError(
+                f"知らないキー「{key}」があります（使えるキー: {allowed}）。",
+                path=self._child(key, None, None).path,
+                line=self.value.lines.get(key, self.line),
+            )
+        missing = [key for key in required if key not in self.value]
+        if missing:
+            raise self.error(f"キー「{missing[0]}」がありません。")
+        return {key: self._child(key, value, self.value.lines.get(key)) for key, value in self.value.items()}
+
+    def optional(self, children: dict[str, "_Node"], key: str, default: Any = None) -> "_Node":
+        return children.get(key) or _Node(default, self._child(key, None, None).path, self.line)
+
+    def sequence(self) -> list["_Node"]:
+        if self.value is None:
+            return []
+        if not isinstance(self.value, list):
+            raise self.error("「- 」で始まる項目の並びを書いてください。")
+        return [self._child(index, item, self.value.lines[index]) for index, item in enumerate(self.value)]
+
+    def string(self, max_length: int, allow_blank: bool = False) -> str:
+        if self.value is None and allow_blank:
+            return ""
+        if not isinstance(self.value, str):
+            raise self.error(f"文字列を書いてください（書かれているのは {_show(self.value)}）。")
+        text = self.value.strip()
+        if not text and not allow_blank:
+            raise self.error("空欄にはできません。")
+        if max_length and len(text) > max_length:
+            raise self.error(f"{max_length}文字以内にしてください（{len(text)}文字あります）。")
+        return text
+
+    def number(self) -> int:
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 1:
+            raise self.error(f"1以上の整数を書いてください（書かれているのは {_show(self.value)}）。")
+        return self.value
+
+    def decimal(self) -> Decimal:
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise self.error(
+                f"数値を書いてください（書かれているのは {_show(value)}）。単位は unit に書きます。"
+            )
+        value = Decimal(value)
+        if not value.is_finite():
+            raise self.error(f"有限の数値を書いてください（書かれているのは {_show(self.value)}）。")
+        value = without_trailing_zeros(value)
+        _sign, digits, exponent = value.as_tuple()
+        if -exponent > MAX_DECIMAL_PLACES:
+            raise self.error(f"小数点以下は{MAX_DECIMAL_PLACES}桁までです（{value}）。")
+        if len(digits) + exponent > MAX_INTEGER_DIGITS:
+            raise self.error(f"整数部分は{MAX_INTEGER_DIGITS}桁までです（{value}）。")
+        return value
+
+    def fiscal_year(self, first: int = MIN_FISCAL_YEAR, last: int = MAX_FISCAL_YEAR, what: str = "") -> int:
+        fy = _fiscal_year(self.value)
+        if fy is None:
+            raise self.error(
+                f"年度として読み取れません（書かれているのは {_show(self.value)}。例: 2021、R3）。"
+            )
+        if not first <= fy <= last:
+            where = what or f"{first}～{last}年度"
+            raise self.error(f"{fy}年度は{where}の範囲外です。")
+        return fy
+
+
+def _fiscal_year(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return fiscal_years.parse_fiscal_year(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "空欄"
+    if isinstance(value, dict):
+        return "キーと値の組"
+    if isinstance(value, list):
+        return "項目の並び"
+    text = str(value)
+    return f"「{text[:40]}…」" if len(text) > 40 else f"「{text}」"
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length or 0
+
+
+def _plan_period(start_fy: int, end_fy: int) -> str:
+    return f"計画期間（{start_fy}～{end_fy}年度）"
+
+
+def _read_value(node: _Node, first: int, last: int, what: str) -> ValueData | None:
+    if node.value is None:
+        return None
+    children = node.mapping(required=("fy", "value"))
+    return ValueData(children["fy"].fiscal_year(first, last, what), children["value"].decimal())
+
+
+def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
+    keys = node.mapping(
+        required=("code", "name", "unit", "direction"), optional=("baseline", "target", "actuals")
+    )
+    code = keys["code"].string(_max_length(Indicator, "code"))
+    if not CODE_PATTERN.match(code):
+        raise keys["code"].error(
+            f'指標コード「{code}」は半角英数字をハイフンでつないだ形（例: "1-1-1"）にしてください。'
+        )
+    direction = keys["direction"].string(20)
+    if direction not in DIRECTIONS:
+        raise keys["direction"].error(
+            f"direction は increase（増やす）、decrease（減らす）、maintain（維持する）のいずれかです（「{direction}」）。"
+        )
+    period = _plan_period(start_fy, end_fy)
+    actuals_node = node.optional(keys, "actuals", {})
+    if actuals_node.value is not None and not isinstance(actuals_node.value, dict):
+        raise actuals_node.error("年度: 値 の組を書いてください（例: {2020: 91.8, 2021: 92.43}）。")
+    actuals: dict[int, Decimal] = {}
+    for fy_key, value in (actuals_node.value or {}).items():
+        line = actuals_node.value.lines.get(fy_key, actuals_node.line)
+        child = _Node(value, f"{actuals_node.path}.{fy_key}", line)
+        fy = _Node(fy_key, child.path, line).fiscal_year(start_fy, end_fy, period)
+        if fy in actuals:
+            raise child.error(f"{fy}年度の実績値が2回書かれています。")
+        actuals[fy] = child.decimal()
+    return IndicatorData(
+        code=code,
+        name=keys["name"].string(_max_length(Indicator, "name")),
+        unit=keys["unit"].string(_max_length(Indicator, "unit")),
+        direction=direction,
+        baseline=_read_value(node.optional(keys, "baseline"), MIN_FISCAL_YEAR, end_fy, f"{end_fy}年度以前"),
+        target=_read_value(node.optional(keys, "target"), start_fy, end_fy, period),
+        actuals=dict(sorted(actuals.items())),
+    )
+
+
+def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) -> NarrativeData:
+    keys = node.mapping(required=("fy", "section", "text"), optional=("indicator",))
+    section = keys["section"].string(20)
+    if section not in SECTIONS:
+        raise keys["section"].error(
+            f"section は initiatives（主な取組）か issues（課題・改善事項・方針）です（「{section}」）。"
+        )
+    indicator_node = node.optional(keys, "indicator")
+    indicator = None
+    if indicator_node.value is not None:
+        indicator = indicator_node.string(_max_length(Indicator, "code"))
+        if indicator not in codes:
+            raise indicator_node.error(f"この取組には指標コード「{indicator}」の成果指標がありません。")
+    return NarrativeData(
+        fy=keys["fy"].fiscal_year(start_fy, end_fy, _plan_period(start_fy, end_fy)),
+        section=section,
+        indicator=indicator,
+        text=keys["text"].string(0),
+    )
+
+
+def _read_measure(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) -> MeasureData:
+    keys = node.mapping(required=("number", "title"), optional=("indicators", "narratives"))
+    measure = MeasureData(
+        number=keys["number"].number(), title=keys["title"].string(_max_length(Measure, "title"))
+    )
+    for indicator_node in node.optional(keys, "indicators", []).sequence():
+        indicator = _read_indicator(indicator_node, start_fy, end_fy)
+        if indicator.code in plan_codes:
+            raise indicator_node.error(f"指標コード「{indicator.code}」が計画の中で2回使われています。")
+        plan_codes.add(indicator.code)
+        measure.indicators.append(indicator)
+    codes = {indicator.code for indicator in measure.indicators}
+    for narrative_node in node.optional(keys, "narratives", []).sequence():
+        measure.narratives.append(_read_narrative(narrative_node, start_fy, end_fy, codes))
+    return measure
+
+
+def _read_policy(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) -> PolicyData:
+    keys = node.mapping(required=("number", "title"), optional=("description", "measures"))
+    policy = PolicyData(
+        number=keys["number"].number(),
+        title=keys["title"].string(_max_length(BasicPolicy, "title")),
+        description=node.optional(keys, "description").string(0, allow_blank=True),
+    )
+    for measure_node in node.optional(keys, "measures", []).sequence():
+        measure = _read_measure(measure_node, start_fy, end_fy, plan_codes)
+        if any(other.number == measure.number for other in policy.measures):
+            raise measure_node.error(f"取組の番号 {measure.number} がこの基本方針の中で2回使われています。")
+        policy.measures.append(measure)
+    return policy
+
+
+def parse_plan(text: str, source: str = "") -> PlanData:
+    """Check a plan file's text and return its data; raise PlanFileError naming the first problem."""
+    try:
+        document = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except PlanFileError as error:
+        error.source = source
+        raise
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise PlanFileError(
+            f"YAML として読み取れません（{error.problem or error}）。", line=line, source=source
+        ) from None
+    except yaml.YAMLError as error:
+        raise PlanFileError(f"YAML として読み取れません（{error}）。", source=source) from None
+    if document is None:
+        raise PlanFileError("ファイルが空です。", source=source)
+    try:
+        return _read_plan(_Node(document, "", getattr(document, "line", 1)))
+    except PlanFileError as error:
+        error.source = source
+        raise
+
+
+def _read_plan(root: _Node) -> PlanData:
+    keys = root.mapping(
+        required=("slug", "title", "start_fy", "end_fy"), optional=("philosophy", "summary", "policies")
+    )
+    slug = keys["slug"].string(_max_length(Plan, "slug"))
+    if not SLUG_PATTERN.match(slug):
+        raise keys["slug"].error(f"slug は半角英数字・ハイフン・下線だけで書いてください（「{slug}」）。")
+    start_fy = keys["start_fy"].fiscal_year()
+    end_fy = keys["end_fy"].fiscal_year()
+    if end_fy < start_fy:
+        raise keys["end_fy"].error(f"終了年度（{end_fy}）が開始年度（{start_fy}）より前です。")
+    plan = PlanData(
+        slug=slug,
+        title=keys["title"].string(_max_length(Plan, "title")),
+        philosophy=root.optional(keys, "philosophy").string(
+            _max_length(Plan, "philosophy"), allow_blank=True
+        ),
+        summary=root.optional(keys, "summary").string(0, allow_blank=True),
+        start_fy=start_fy,
+        end_fy=end_fy,
+    )
+    plan_codes: set[str] = set()
+    for policy_node in root.optional(keys, "policies", []).sequence():
+        policy = _read_policy(policy_node, start_fy, end_fy, plan_codes)
+        if any(other.number == policy.number for other in plan.policies):
+            raise policy_node.error(f"基本方針の番号 {policy.number} が2回使われています。")
+        plan.policies.append(policy)
+    return plan
+
+
+def read_plan_file(path: str | Path) -> PlanData:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise PlanFileError("ファイルが見つかりません。", source=str(path)) from None
+    except IsADirectoryError:
+        raise PlanFileError("フォルダではなくファイルを指定してください。", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise PlanFileError(
+            "文字コードが UTF-8 ではありません。UTF-8 で保存してください。", source=str(path)
+        ) from None
+    return parse_plan(text, source=str(path))
+
+
+# --- Writing to the database ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_plan(data: PlanData) -> tuple[Plan, bool]:
+    """Create or update the plan with data's slug so that it holds exactly what data says.
+
+    Policies, measures and indicators are matched by number and code and updated in place (their ids,
+    and so links to them, survive); what the file no longer has is deleted. Returns (plan, created).
+    """
+    plan, created = Plan.objects.update_or_create(
+        slug=data.slug,
+        defaults={
+            "title": data.title,
+            "philosophy": data.philosophy,
+            "summary": data.summary,
+            "start_fy": data.start_fy,
+            "end_fy": data.end_fy,
+        },
+    )
+    position = 0
+    for policy_data in data.policies:
+        policy, _ = BasicPolicy.objects.update_or_create(
+            plan=plan,
+            number=policy_data.number,
+            defaults={"title": policy_data.title, "description": policy_data.description},
+        )
+        for measure_data in policy_data.measures:
+            measure, _ = Measure.objects.update_or_create(
+                policy=policy, number=measure_data.number, defaults={"title": measure_data.title}
+            )
+            indicators = {}
+            for indicator_data in measure_data.indicators:
+                position += 1
+                indicators[indicator_data.code] = _save_indicator(plan, measure, indicator_data, position)
+            measure.narratives.all().delete()
+            Narrative.objects.bulk_create(_narratives(measure, indicators, measure_data.narratives))
+        policy.measures.exclude(number__in=[m.number for m in policy_data.measures]).delete()
+    plan.policies.exclude(number__in=[p.number for p in data.policies]).delete()
+    codes = [i.code for p in data.policies for m in p.measures for i in m.indicators]
+    plan.indicators.exclude(code__in=codes).delete()
+    return plan, created
+
+
+def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position: int) -> Indicator:
+    indicator, _ = Indicator.objects.update_or_create(
+        plan=plan,
+        code=data.code,
+        defaults={
+            "measure": measure,
+            "position": position,
+            "name": data.name,
+            "unit": data.unit,
+            "direction": data.direction,
+            "baseline_fy": data.baseline.fy if data.baseline else None,
+            "baseline_value": data.baseline.value if data.baseline else None,
+            "target_fy": data.target.fy if data.target else None,
+            "target_value": data.target.value if data.target else None,
+        },
+    )
+    indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
+    for fy, value in data.actuals.items():
+        IndicatorValue.objects.update_or_create(
+            indicator=indicator, fiscal_year=fy, defaults={"value": value}
+        )
+    return indicator
+
+
+def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: list[NarrativeData]):
+    positions: dict[tuple[int, str], int] = {}
+    for entry in entries:
+        key = (entry.fy, entry.section)
+        positions[key] = positions.get(key, 0) + 1
+        yield Narrative(
+            measure=measure,
+            indicator=indicators.get(entry.indicator) if entry.indicator else None,
+            fiscal_year=entry.fy,
+            section=entry.section,
+            position=positions[key],
+            text=entry.text,
+        )
+
+
+def import_plan_file(path: str | Path) -> tuple[Plan, bool]:
+    """Read, check and save a plan file; on any problem raise PlanFileError and write nothing."""
+    data = read_plan_file(path)
+    try:
+        return save_plan(data)
+    except DatabaseError as error:  # a constraint the checks above missed: the transaction rolled back
+        raise PlanFileError(f"データベースに保存できませんでした（{error}）。", source=str(path)) from None
+
+
+# --- Writing a plan file -------------------------------------------------------------------------------
+
+
+class _Flow(dict):
+    """A mapping written on one line: {fy: 2018, value: 95.1}."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_decimal(dumper: _Dumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    tag = (
+        "tag:yaml.org,2002:int"
+        if value == value.to_integral_value() and "." not in text
+        else "tag:yaml.org,2002:float"
+    )
+    return dumper.represent_scalar(tag, text)
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(
+    _Flow,
+    lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True),
+)
+_Dumper.add_representer(
+    dict,
+    lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False),
+)
+
+
+def plan_document(plan: Plan) -> dict:
+    """The plan as the plain structure of its file, keys in the documented order."""
+    policies = plan.policies.prefetch_related(
+        "measures__indicators__values", "measures__narratives__indicator"
+    )
+    return {
+        "slug": plan.slug,
+        "title": plan.title,
+        "philosophy": plan.philosophy,
+        "summary": plan.summary,
+        "start_fy": plan.start_fy,
+        "end_fy": plan.end_fy,
+        "policies": [
+            {
+                "number": policy.number,
+                "title": policy.title,
+                "description": policy.description,
+                "measures": [_measure_document(measure) for measure in policy.measures.all()],
+            }
+            for policy in policies
+        ],
+    }
+
+
+def _measure_document(measure: Measure) -> dict:
+    order = {section: index for index, section in enumerate(SECTIONS)}
+    narratives = sorted(measure.narratives.all(), key=lambda n: (n.fiscal_year, order[n.section], n.position))
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "indicators": [_indicator_document(indicator) for indicator in measure.indicators.all()],
+        "narratives": [
+            _Flow(
+                fy=narrative.fiscal_year,
+                section=narrative.section,
+                indicator=narrative.indicator.code if narrative.indicator else None,
+                text=narrative.text,
+            )
+            for narrative in narratives
+        ],
+    }
+
+
+def _indicator_document(indicator: Indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "baseline": _Flow(fy=indicator.baseline_fy, value=indicator.baseline_value)
+        if indicator.has_baseline
+        else None,
+        "target": _Flow(fy=indicator.target_fy, value=indicator.target_value)
+        if indicator.has_target
+        else None,
+        "actuals": _Flow(sorted(indicator.actuals().items())),
+    }
+
+
+def dump_plan(plan: Plan) -> str:
+    """The plan file for plan: the same text for the same data, every time."""
+    return yaml.dump(
+        plan_document(plan), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
+    )

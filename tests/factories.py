@@ -1,0 +1,60 @@
+"""Small, explicit builders for test data: every value a test depends on is visible at the call site."""
+
+from decimal import Decimal
+
+from indicators.models import Indicator, IndicatorValue
+from initiatives.models import Narrative
+from plans.models import BasicPolicy, Measure, Plan
+
+
+def make_plan(slug="test-plan", title="テスト計画", start_fy=2020, end_fy=2024, **fields) -> Plan:
+    return Plan.objects.create(slug=slug, title=title, start_fy=start_fy, end_fy=end_fy, **fields)
+
+
+def make_policy(plan, number=1, title="基本方針のテスト", **fields) -> BasicPolicy:
+    return BasicPolicy.objects.create(plan=plan, number=number, title=title, **fields)
+
+
+def make_measure(policy, number=1, title="取組のテスト") -> Measure:
+    return Measure.objects.create(policy=policy, number=number, title=title)
+
+
+def make_indicator(
+    measure,
+    code="1-1-1",
+    name="テスト指標",
+    unit="％",
+    direction="increase",
+    baseline=None,
+    target=None,
+    actuals=None,
+    **fields,
+) -> Indicator:
+    """baseline and target are (fy, value) pairs; actuals is {fy: value}; values may be str or Decimal."""
+    indicator = Indicator.objects.create(
+        plan=measure.policy.plan,
+        measure=measure,
+        code=code,
+        name=name,
+        unit=unit,
+        direction=direction,
+        baseline_fy=baseline[0] if baseline else None,
+        baseline_value=Decimal(str(baseline[1])) if baseline else None,
+        target_fy=target[0] if target else None,
+        target_value=Decimal(str(target[1])) if target else None,
+        **fields,
+    )
+    for fy, value in (actuals or {}).items():
+        IndicatorValue.objects.create(indicator=indicator, fiscal_year=fy, value=Decimal(str(value)))
+    return indicator
+
+
+def make_narrative(measure, fiscal_year=2020, section="initiatives", position=1, text="取組の内容", indicator=None):
+    return Narrative.objects.create(
+        measure=measure,
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        section=section,
+        position=position,
+        text=text,
+    )

@@ -1,0 +1,319 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from indicators.models import Indicator, IndicatorValue
+from initiatives.models import Narrative
+from plans import planfile
+from plans.models import BasicPolicy, Measure, Plan
+from plans.planfile import PlanFileError, dump_plan, import_plan_file, parse_plan
+
+SMALL_PLAN = """\
+slug: small-plan
+title: 小さな計画
+philosophy: 支え合うまち
+summary: 試験用の計画
+start_fy: 2020
+end_fy: 2024
+policies:
+- number: 1
+  title: 人材の確保
+  description: 説明文
+  measures:
+  - number: 1
+    title: 担い手の確保
+    indicators:
+    - code: 1-1-1
+      name: 充足率
+      unit: ％
+      direction: increase
+      baseline: {fy: 2018, value: 95.1}
+      target: {fy: 2024, value: 100}
+      actuals: {2020: 91.8, 2021: 92.43}
+    - code: 1-1-2
+      name: 件数
+      unit: 件
+      direction: decrease
+      baseline: null
+      target: null
+      actuals: {}
+    narratives:
+    - {fy: 2020, section: initiatives, indicator: 1-1-1, text: 研修を実施した。}
+    - {fy: 2020, section: initiatives, indicator: null, text: ※注記です。}
+    - {fy: 2021, section: issues, indicator: 1-1-1, text: 検討していく。}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def import_error(tmp_path: Path, text: str) -> str:
+    """Run import_plan on text and return the one-line message it fails with."""
+    with pytest.raises(CommandError) as raised:
+        call_command("import_plan", str(write(tmp_path, text)))
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.endswith("何も変更していません。")
+    return message
+
+
+def database_snapshot() -> tuple:
+    return (
+        list(Plan.objects.values_list("slug", "title", "start_fy", "end_fy")),
+        list(BasicPolicy.objects.values_list("plan__slug", "number", "title")),
+        list(Measure.objects.values_list("policy__number", "number", "title")),
+        list(Indicator.objects.values_list("code", "name", "baseline_value", "target_value")),
+        list(IndicatorValue.objects.values_list("indicator__code", "fiscal_year", "value")),
+        list(Narrative.objects.values_list("measure__number", "fiscal_year", "section", "position", "text")),
+    )
+
+
+# --- reading a good file --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_importing_a_plan_file_creates_the_whole_plan(tmp_path):
+    plan, created = import_plan_file(write(tmp_path, SMALL_PLAN))
+
+    assert created
+    assert (plan.slug, plan.title, plan.philosophy, plan.summary) == ("small-plan", "小さな計画", "支え合うまち", "試験用の計画")
+    assert (plan.start_fy, plan.end_fy) == (2020, 2024)
+    policy = plan.policies.get()
+    assert (policy.number, policy.title, policy.description) == (1, "人材の確保", "説明文")
+    measure = policy.measures.get()
+    assert (measure.number, measure.title) == (1, "担い手の確保")
+    rate = Indicator.objects.get(plan=plan, code="1-1-1")
+    assert (rate.unit, rate.direction) == ("％", "increase")
+    assert (rate.baseline_fy, rate.baseline_value) == (2018, Decimal("95.1"))
+    assert (rate.target_fy, rate.target_value) == (2024, Decimal("100"))
+    assert rate.actuals() == {2020: Decimal("91.8"), 2021: Decimal("92.43")}
+    count = Indicator.objects.get(plan=plan, code="1-1-2")
+    assert (count.baseline_fy, count.baseline_value, count.target_fy, count.target_value) == (None, None, None, None)
+    assert count.direction == "decrease"
+    narratives = list(measure.narratives.order_by("fiscal_year", "section", "position"))
+    assert [(n.fiscal_year, n.section, n.position, n.indicator_id, n.text) for n in narratives] == [
+        (2020, "initiatives", 1, rate.pk, "研修を実施した。"),
+        (2020, "initiatives", 2, None, "※注記です。"),
+        (2021, "issues", 1, rate.pk, "検討していく。"),
+    ]
+    assert narratives[1].is_note and not narratives[0].is_note
+
+
+@pytest.mark.django_db
+def test_values_keep_their_written_precision_after_a_round_trip_through_the_database(tmp_path):
+    import_plan_file(write(tmp_path, SMALL_PLAN))
+
+    values = {str(v.value) for v in IndicatorValue.objects.all()}
+
+    assert values == {"91.8", "92.43"}
+    assert str(Indicator.objects.get(code="1-1-1").target_value) == "100"
+
+
+@pytest.mark.django_db
+def test_export_then_import_then_export_gives_the_same_bytes(tmp_path):
+    plan, _ = import_plan_file(write(tmp_path, SMALL_PLAN))
+    first = dump_plan(plan)
+
+    plan, created = import_plan_file(write(tmp_path, first, "exported.yaml"))
+    second = dump_plan(plan)
+
+    assert not created
+    assert first == second
+    assert "baseline: {fy: 2018, value: 95.1}" in first
+    assert "actuals: {2020: 91.8, 2021: 92.43}" in first
+
+
+@pytest.mark.django_db
+def test_the_kumamoto_plan_file_is_exactly_what_export_writes_back(kumamoto_plan, tmp_path):
+    from tests.conftest import KUMAMOTO_PLAN_FILE
+
+    call_command("export_plan", kumamoto_plan.slug, "-o", str(tmp_path / "out.yaml"))
+
+    assert (tmp_path / "out.yaml").read_bytes() == KUMAMOTO_PLAN_FILE.read_bytes()
+
+
+@pytest.mark.django_db
+def test_reimporting_updates_in_place_and_removes_what_the_file_no_longer_has(tmp_path):
+    import_plan_file(write(tmp_path, SMALL_PLAN))
+    kept_id = Indicator.objects.get(code="1-1-1").pk
+    changed = (
+        SMALL_PLAN.replace("actuals: {2020: 91.8, 2021: 92.43}", "actuals: {2020: 91.9}")
+        .replace("    - code: 1-1-2\n      name: 件数\n      unit: 件\n      direction: decrease\n", "")
+        .replace("      baseline: null\n      target: null\n      actuals: {}\n", "")
+        .replace("    - {fy: 2021, section: issues, indicator: 1-1-1, text: 検討していく。}\n", "")
+    )
+
+    plan, created = import_plan_file(write(tmp_path, changed))
+
+    assert not created
+    indicator = Indicator.objects.get(plan=plan)
+    assert indicator.pk == kept_id
+    assert indicator.actuals() == {2020: Decimal("91.9")}
+    assert Narrative.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_fiscal_years_may_be_written_in_the_japanese_calendar(tmp_path):
+    text = SMALL_PLAN.replace("baseline: {fy: 2018,", "baseline: {fy: H30,").replace("{2020: 91.8,", "{R2: 91.8,")
+
+    import_plan_file(write(tmp_path, text))
+
+    indicator = Indicator.objects.get(code="1-1-1")
+    assert indicator.baseline_fy == 2018
+    assert indicator.actuals() == {2020: Decimal("91.8"), 2021: Decimal("92.43")}
+
+
+@pytest.mark.django_db
+def test_export_plan_prints_to_standard_output(capsys, tmp_path):
+    import_plan_file(write(tmp_path, SMALL_PLAN))
+
+    call_command("export_plan", "small-plan")
+
+    assert capsys.readouterr().out.startswith("slug: small-plan\ntitle: 小さな計画\n")
+
+
+@pytest.mark.django_db
+def test_export_plan_names_the_known_plans_when_the_slug_is_unknown(tmp_path):
+    import_plan_file(write(tmp_path, SMALL_PLAN))
+
+    with pytest.raises(CommandError, match="slug「nothing」の計画はありません（登録済み: small-plan）"):
+        call_command("export_plan", "nothing")
+
+
+@pytest.mark.django_db
+def test_import_plan_if_missing_leaves_an_existing_plan_alone(tmp_path, capsys):
+    import_plan_file(write(tmp_path, SMALL_PLAN))
+    IndicatorValue.objects.filter(fiscal_year=2020).update(value=Decimal("50"))
+
+    call_command("import_plan", "--if-missing", str(write(tmp_path, SMALL_PLAN)))
+
+    assert IndicatorValue.objects.get(fiscal_year=2020).value == Decimal("50")
+    assert "すでにある" in capsys.readouterr().out
+
+
+# --- broken files: one line naming the place, and nothing changed ----------------------------------------
+
+BROKEN_FILES = {
+    "bad YAML": (
+        SMALL_PLAN.replace("title: 小さな計画", "title: [小さな計画"),
+        ["YAML として読み取れません"],
+    ),
+    "unknown key": (
+        SMALL_PLAN.replace("      unit: ％\n", "      unit: ％\n      colour: red\n"),
+        ["18行目", "policies[0].measures[0].indicators[0].colour", "知らないキー「colour」"],
+    ),
+    "text where a number belongs": (
+        SMALL_PLAN.replace("2021: 92.43}", "2021: 九十二}"),
+        ["21行目", "policies[0].measures[0].indicators[0].actuals.2021", "数値を書いてください", "「九十二」"],
+    ),
+    "number with its unit": (
+        SMALL_PLAN.replace("value: 95.1}", "value: 95.1％}"),
+        ["policies[0].measures[0].indicators[0].baseline.value", "単位は unit に書きます"],
+    ),
+    "actual in a year outside the plan": (
+        SMALL_PLAN.replace("{2020: 91.8,", "{2019: 91.8,"),
+        ["21行目", "actuals.2019", "2019年度は計画期間（2020～2024年度）の範囲外です"],
+    ),
+    "narrative in a year outside the plan": (
+        SMALL_PLAN.replace("{fy: 2021, section: issues", "{fy: 2025, section: issues"),
+        ["policies[0].measures[0].narratives[2].fy", "2025年度は計画期間（2020～2024年度）の範囲外です"],
+    ),
+    "duplicate code": (
+        SMALL_PLAN.replace("code: 1-1-2", "code: 1-1-1"),
+        ["22行目", "policies[0].measures[0].indicators[1]", "指標コード「1-1-1」が計画の中で2回使われています"],
+    ),
+    "duplicate key": (
+        SMALL_PLAN.replace("      unit: ％\n", "      unit: ％\n      unit: 人\n"),
+        ["18行目", "キー「unit」が2回書かれています"],
+    ),
+    "missing key": (
+        SMALL_PLAN.replace("      unit: 件\n", ""),
+        ["policies[0].measures[0].indicators[1]", "キー「unit」がありません"],
+    ),
+    "unknown direction": (
+        SMALL_PLAN.replace("direction: decrease", "direction: down"),
+        ["policies[0].measures[0].indicators[1].direction", "「down」"],
+    ),
+    "too many decimals": (
+        SMALL_PLAN.replace("2021: 92.43}", "2021: 92.43219}"),
+        ["actuals.2021", "小数点以下は4桁までです"],
+    ),
+    "narrative about another measure's indicator": (
+        SMALL_PLAN.replace("indicator: 1-1-1, text: 検討", "indicator: 9-9-9, text: 検討"),
+        ["narratives[2].indicator", "指標コード「9-9-9」の成果指標がありません"],
+    ),
+    "unknown section": (
+        SMALL_PLAN.replace("section: issues", "section: problems"),
+        ["narratives[2].section", "「problems」"],
+    ),
+    "duplicate policy number": (
+        SMALL_PLAN + "- number: 1\n  title: 重複\n",
+        ["policies[1]", "基本方針の番号 1 が2回使われています"],
+    ),
+    "plan that ends before it starts": (
+        SMALL_PLAN.replace("end_fy: 2024", "end_fy: 2019"),
+        ["end_fy", "終了年度（2019）が開始年度（2020）より前です"],
+    ),
+    "empty file": ("", ["ファイルが空です"]),
+    "a list instead of a plan": ("- a\n- b\n", ["キーと値の組"]),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(BROKEN_FILES))
+def test_a_broken_plan_file_names_the_place_and_changes_nothing(case, tmp_path):
+    import_plan_file(write(tmp_path, SMALL_PLAN.replace("title: 小さな計画", "title: 元の計画")))
+    before = database_snapshot()
+    text, expected_parts = BROKEN_FILES[case]
+
+    message = import_error(tmp_path, text)
+
+    for part in expected_parts:
+        assert part in message
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "sjis.yaml"
+    path.write_bytes(SMALL_PLAN.encode("shift_jis"))
+
+    with pytest.raises(CommandError, match="文字コードが UTF-8 ではありません"):
+        call_command("import_plan", str(path))
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_missing_file_is_refused_with_a_clear_message(tmp_path):
+    with pytest.raises(CommandError, match="ファイルが見つかりません"):
+        call_command("import_plan", str(tmp_path / "nothing.yaml"))
+
+
+@pytest.mark.django_db
+def test_a_failure_while_writing_rolls_back_everything(tmp_path, monkeypatch):
+    original = planfile._save_indicator
+
+    def fail_on_second_indicator(plan, measure, data, position):
+        if data.code == "1-1-2":
+            raise IntegrityError("simulated failure")
+        return original(plan, measure, data, position)
+
+    monkeypatch.setattr(planfile, "_save_indicator", fail_on_second_indicator)
+
+    with pytest.raises(PlanFileError, match="データベースに保存できませんでした"):
+        import_plan_file(write(tmp_path, SMALL_PLAN))
+    assert database_snapshot() == ([], [], [], [], [], [])
+
+
+def test_parse_plan_reads_numbers_as_exact_decimals_not_floats():
+    data = parse_plan(SMALL_PLAN)
+
+    indicator = data.policies[0].measures[0].indicators[0]
+    assert indicator.actuals == {2020: Decimal("91.8"), 2021: Decimal("92.43")}
+    assert isinstance(indicator.baseline.value, Decimal)
