@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from indicators import evaluation
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Plan, fiscal_year_in_range
 
 CODE_VALIDATOR = RegexValidator(
@@ -21,6 +22,12 @@ def without_trailing_zeros(value: Decimal | None) -> Decimal | None:
     if normalized.as_tuple().exponent > 0:  # normalize() writes 100 as 1E+2
         return normalized.quantize(Decimal(1))
     return normalized
+
+
+def grading_rule(plan: Plan) -> evaluation.GradingRule:
+    """The plan's rule for grading its indicators, as plain values for the evaluation arithmetic."""
+    bands = [evaluation.Band(band.min_rate, band.mark, band.label) for band in plan.grade_bands.all()]
+    return evaluation.GradingRule(plan.grading_method, bands)
 
 
 class MeasuredValueField(models.DecimalField):
@@ -72,6 +79,11 @@ class Indicator(models.Model):
         "目標値の年度", null=True, blank=True, validators=FISCAL_YEAR_VALIDATORS
     )
     target_value = MeasuredValueField("目標値", null=True, blank=True)
+    tolerance = MeasuredValueField(
+        "許容幅",
+        default=Decimal(0),
+        help_text="「維持する」指標で、目標値からこの幅の中にあれば達成率 100％ とします。",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -98,6 +110,11 @@ class Indicator(models.Model):
                 ),
                 name="indicator_baseline_complete",
                 violation_error_message="基準値は年度と値の両方を入力するか、両方を空欄（基準値なし）にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0),
+                name="indicator_tolerance_not_negative",
+                violation_error_message="許容幅は0以上にしてください。",
             ),
             models.CheckConstraint(
                 condition=Q(target_fy__isnull=True, target_value__isnull=True)
@@ -129,6 +146,22 @@ class Indicator(models.Model):
     def actuals(self) -> dict[int, Decimal]:
         """{fiscal year: actual value}, from prefetched values when there are any."""
         return {value.fiscal_year: value.value for value in self.values.all()}
+
+    def evaluate(self, fy: int, rule: evaluation.GradingRule | None = None) -> evaluation.Evaluation:
+        """The indicator as it stood at the end of fiscal year fy, graded by rule (the plan's, by default).
+
+        Pages that evaluate many indicators pass the plan's rule once, so that it is not read again per row.
+        """
+        rule = rule or grading_rule(self.plan)
+        return evaluation.evaluate(
+            direction=self.direction,
+            baseline=evaluation.Point(self.baseline_fy, self.baseline_value) if self.has_baseline else None,
+            target=evaluation.Point(self.target_fy, self.target_value) if self.has_target else None,
+            actuals=self.actuals(),
+            fy=fy,
+            tolerance=self.tolerance,
+            rule=rule,
+        )
 
 
 class IndicatorValue(models.Model):

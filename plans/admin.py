@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from plans.models import BasicPolicy, Measure, Plan
+from plans.models import BasicPolicy, GradeBand, Measure, Plan
 
 
 class BasicPolicyInline(admin.StackedInline):
@@ -8,6 +8,13 @@ class BasicPolicyInline(admin.StackedInline):
     extra = 0
     fields = ["number", "title", "description"]
     show_change_link = True
+
+
+class GradeBandInline(admin.TabularInline):
+    model = GradeBand
+    extra = 0
+    fields = ["position", "min_rate", "mark", "label"]
+    verbose_name_plural = "評価区分（「達成率の区分で評価」のとき、上から順に当てはめます）"
 
 
 class MeasureInline(admin.TabularInline):
@@ -21,7 +28,6 @@ class MeasureInline(admin.TabularInline):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "period", "philosophy"]
     search_fields = ["title", "slug", "philosophy"]
-    prepopulated_fields = {}
     fieldsets = [
         (None, {"fields": ["title", "slug", "philosophy", "summary"]}),
         (

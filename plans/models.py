@@ -17,6 +17,11 @@ def fiscal_year_in_range(field: str) -> Q:
     return Q(**{f"{field}__gte": MIN_FISCAL_YEAR, f"{field}__lte": MAX_FISCAL_YEAR})
 
 
+class GradingMethod(models.TextChoices):
+    PACE = "pace", "進捗ペースで評価（達成・順調・遅れ・後退）"
+    ACHIEVEMENT = "achievement", "達成率の区分で評価"
+
+
 class Plan(models.Model):
     slug = models.SlugField("識別子", max_length=80, unique=True, help_text="URL に使う半角英数字とハイフン")
     title = models.CharField("計画名", max_length=200)
@@ -24,6 +29,13 @@ class Plan(models.Model):
     summary = models.TextField("計画の概要", blank=True)
     start_fy = models.PositiveSmallIntegerField("計画期間（開始年度）", validators=FISCAL_YEAR_VALIDATORS)
     end_fy = models.PositiveSmallIntegerField("計画期間（終了年度）", validators=FISCAL_YEAR_VALIDATORS)
+    grading_method = models.CharField(
+        "評価の方法",
+        max_length=20,
+        choices=GradingMethod.choices,
+        default=GradingMethod.PACE,
+        help_text="「達成率の区分」を選んだときは、下の評価区分を上から順に当てはめます。",
+    )
 
     class Meta:
         ordering = ["-start_fy", "slug"]
@@ -39,6 +51,11 @@ class Plan(models.Model):
                 condition=Q(start_fy__lte=F("end_fy")),
                 name="plan_starts_before_it_ends",
                 violation_error_message="計画期間の終了年度は開始年度以降にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(grading_method__in=GradingMethod.values),
+                name="plan_grading_method_valid",
+                violation_error_message="評価の方法が正しくありません。",
             ),
         ]
 
@@ -58,6 +75,38 @@ class Plan(models.Model):
 
     def contains_fiscal_year(self, fy: int) -> bool:
         return self.start_fy <= fy <= self.end_fy
+
+
+class GradeBand(models.Model):
+    """One band of a plan's achievement-rate rule: 達成率 at least min_rate gets this mark and label."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="grade_bands", verbose_name="計画")
+    position = models.PositiveSmallIntegerField("順番")
+    min_rate = models.DecimalField(
+        "達成率の下限（％）",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="空欄にすると、それより上の区分に当てはまらないすべての指標がこの区分になります。",
+    )
+    mark = models.CharField("記号", max_length=4)
+    label = models.CharField("評価", max_length=40)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "評価区分"
+        verbose_name_plural = "評価区分"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "position"],
+                name="one_grade_band_per_position",
+                violation_error_message="同じ順番の評価区分がすでにあります。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mark} {self.label}"
 
 
 class BasicPolicy(models.Model):

@@ -19,7 +19,15 @@ from django.db import DatabaseError, transaction
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
 from plans import fiscal_years
-from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, BasicPolicy, Measure, Plan
+from plans.models import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    BasicPolicy,
+    GradeBand,
+    GradingMethod,
+    Measure,
+    Plan,
+)
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
@@ -75,6 +83,7 @@ class IndicatorData:
     baseline: ValueData | None
     target: ValueData | None
     actuals: dict[int, Decimal]
+    tolerance: Decimal = Decimal(0)
 
 
 @dataclass
@@ -94,6 +103,13 @@ class PolicyData:
 
 
 @dataclass
+class BandData:
+    min: Decimal | None
+    mark: str
+    label: str
+
+
+@dataclass
 class PlanData:
     slug: str
     title: str
@@ -102,6 +118,8 @@ class PlanData:
     start_fy: int
     end_fy: int
     policies: list[PolicyData] = field(default_factory=list)
+    grading_method: str = GradingMethod.PACE
+    bands: list[BandData] = field(default_factory=list)
 
 
 # --- YAML that remembers where each value stood, keeps numbers exact and refuses duplicate keys ---------
@@ -293,7 +311,8 @@ def _read_value(node: _Node, first: int, last: int, what: str) -> ValueData | No
 
 def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
     keys = node.mapping(
-        required=("code", "name", "unit", "direction"), optional=("baseline", "target", "actuals")
+        required=("code", "name", "unit", "direction"),
+        optional=("baseline", "target", "actuals", "tolerance"),
     )
     code = keys["code"].string(_max_length(Indicator, "code"))
     if not CODE_PATTERN.match(code):
@@ -325,7 +344,45 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         baseline=_read_value(node.optional(keys, "baseline"), MIN_FISCAL_YEAR, end_fy, f"{end_fy}年度以前"),
         target=_read_value(node.optional(keys, "target"), start_fy, end_fy, period),
         actuals=dict(sorted(actuals.items())),
+        tolerance=_read_tolerance(node.optional(keys, "tolerance", 0)),
     )
+
+
+def _read_tolerance(node: _Node) -> Decimal:
+    tolerance = node.decimal()
+    if tolerance < 0:
+        raise node.error(f"tolerance（許容幅）は0以上にしてください（{tolerance}）。")
+    return tolerance
+
+
+def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
+    if node.value is None:
+        return GradingMethod.PACE, []
+    keys = node.mapping(required=("method",), optional=("bands",))
+    method = keys["method"].string(20)
+    if method not in GradingMethod.values:
+        raise keys["method"].error(
+            f"method は pace（進捗ペース）か achievement（達成率の区分）です（「{method}」）。"
+        )
+    bands_node = node.optional(keys, "bands", [])
+    bands = []
+    for band_node in bands_node.sequence():
+        band_keys = band_node.mapping(required=("min", "mark", "label"))
+        minimum = None if band_keys["min"].value is None else band_keys["min"].decimal()
+        if bands and (bands[-1].min is None or (minimum is not None and minimum >= bands[-1].min)):
+            raise band_node.error(
+                "bands は達成率の下限（min）の大きい順に並べ、min: null は最後に置いてください。"
+            )
+        bands.append(
+            BandData(
+                minimum,
+                band_keys["mark"].string(_max_length(GradeBand, "mark")),
+                band_keys["label"].string(_max_length(GradeBand, "label")),
+            )
+        )
+    if method == GradingMethod.ACHIEVEMENT and not bands:
+        raise keys["method"].error("method: achievement には bands（達成率の区分）が必要です。")
+    return method, bands
 
 
 def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) -> NarrativeData:
@@ -407,7 +464,8 @@ def parse_plan(text: str, source: str = "") -> PlanData:
 
 def _read_plan(root: _Node) -> PlanData:
     keys = root.mapping(
-        required=("slug", "title", "start_fy", "end_fy"), optional=("philosophy", "summary", "policies")
+        required=("slug", "title", "start_fy", "end_fy"),
+        optional=("philosophy", "summary", "grading", "policies"),
     )
     slug = keys["slug"].string(_max_length(Plan, "slug"))
     if not SLUG_PATTERN.match(slug):
@@ -426,6 +484,7 @@ def _read_plan(root: _Node) -> PlanData:
         start_fy=start_fy,
         end_fy=end_fy,
     )
+    plan.grading_method, plan.bands = _read_grading(root.optional(keys, "grading"))
     plan_codes: set[str] = set()
     for policy_node in root.optional(keys, "policies", []).sequence():
         policy = _read_policy(policy_node, start_fy, end_fy, plan_codes)
@@ -468,7 +527,13 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
             "summary": data.summary,
             "start_fy": data.start_fy,
             "end_fy": data.end_fy,
+            "grading_method": data.grading_method,
         },
+    )
+    plan.grade_bands.all().delete()
+    GradeBand.objects.bulk_create(
+        GradeBand(plan=plan, position=position, min_rate=band.min, mark=band.mark, label=band.label)
+        for position, band in enumerate(data.bands, start=1)
     )
     position = 0
     for policy_data in data.policies:
@@ -508,6 +573,7 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
             "baseline_value": data.baseline.value if data.baseline else None,
             "target_fy": data.target.fy if data.target else None,
             "target_value": data.target.value if data.target else None,
+            "tolerance": data.tolerance,
         },
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
@@ -592,6 +658,7 @@ def plan_document(plan: Plan) -> dict:
         "summary": plan.summary,
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
+        **_grading_document(plan),
         "policies": [
             {
                 "number": policy.number,
@@ -601,6 +668,22 @@ def plan_document(plan: Plan) -> dict:
             }
             for policy in policies
         ],
+    }
+
+
+def _grading_document(plan: Plan) -> dict:
+    """The grading key, written only when the plan does not simply use the default rule."""
+    bands = list(plan.grade_bands.all())
+    if plan.grading_method == GradingMethod.PACE and not bands:
+        return {}
+    return {
+        "grading": {
+            "method": plan.grading_method,
+            "bands": [
+                _Flow(min=without_trailing_zeros(band.min_rate), mark=band.mark, label=band.label)
+                for band in bands
+            ],
+        }
     }
 
 
@@ -636,6 +719,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         if indicator.has_target
         else None,
         "actuals": _Flow(sorted(indicator.actuals().items())),
+        **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),
     }
 
 

@@ -49,7 +49,9 @@ def make_indicator(
     return indicator
 
 
-def make_narrative(measure, fiscal_year=2020, section="initiatives", position=1, text="取組の内容", indicator=None):
+def make_narrative(
+    measure, fiscal_year=2020, section="initiatives", position=1, text="取組の内容", indicator=None
+):
     return Narrative.objects.create(
         measure=measure,
         indicator=indicator,

@@ -82,7 +82,12 @@ def test_importing_a_plan_file_creates_the_whole_plan(tmp_path):
     plan, created = import_plan_file(write(tmp_path, SMALL_PLAN))
 
     assert created
-    assert (plan.slug, plan.title, plan.philosophy, plan.summary) == ("small-plan", "小さな計画", "支え合うまち", "試験用の計画")
+    assert (plan.slug, plan.title, plan.philosophy, plan.summary) == (
+        "small-plan",
+        "小さな計画",
+        "支え合うまち",
+        "試験用の計画",
+    )
     assert (plan.start_fy, plan.end_fy) == (2020, 2024)
     policy = plan.policies.get()
     assert (policy.number, policy.title, policy.description) == (1, "人材の確保", "説明文")
@@ -94,7 +99,12 @@ def test_importing_a_plan_file_creates_the_whole_plan(tmp_path):
     assert (rate.target_fy, rate.target_value) == (2024, Decimal("100"))
     assert rate.actuals() == {2020: Decimal("91.8"), 2021: Decimal("92.43")}
     count = Indicator.objects.get(plan=plan, code="1-1-2")
-    assert (count.baseline_fy, count.baseline_value, count.target_fy, count.target_value) == (None, None, None, None)
+    assert (count.baseline_fy, count.baseline_value, count.target_fy, count.target_value) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert count.direction == "decrease"
     narratives = list(measure.narratives.order_by("fiscal_year", "section", "position"))
     assert [(n.fiscal_year, n.section, n.position, n.indicator_id, n.text) for n in narratives] == [
@@ -158,9 +168,52 @@ def test_reimporting_updates_in_place_and_removes_what_the_file_no_longer_has(tm
     assert Narrative.objects.count() == 2
 
 
+GRADING = """\
+grading:
+  method: achievement
+  bands:
+  - {min: 100, mark: ◎, label: 順調}
+  - {min: 90, mark: ○, label: 概ね順調}
+  - {min: 80, mark: △, label: やや遅れている}
+  - {min: null, mark: ×, label: 遅れている}
+"""
+
+
+@pytest.mark.django_db
+def test_a_plans_own_grading_rule_and_a_tolerance_round_trip_through_the_plan_file(tmp_path):
+    text = SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\n" + GRADING).replace(
+        "      actuals: {}\n", "      actuals: {}\n      tolerance: 0.5\n"
+    )
+
+    plan, _ = import_plan_file(write(tmp_path, text))
+    exported = dump_plan(plan)
+
+    assert plan.grading_method == "achievement"
+    assert [(b.position, b.min_rate, b.mark, b.label) for b in plan.grade_bands.all()] == [
+        (1, Decimal("100"), "◎", "順調"),
+        (2, Decimal("90"), "○", "概ね順調"),
+        (3, Decimal("80"), "△", "やや遅れている"),
+        (4, None, "×", "遅れている"),
+    ]
+    assert Indicator.objects.get(code="1-1-2").tolerance == Decimal("0.5")
+    assert GRADING in exported
+    assert "      tolerance: 0.5\n" in exported
+    assert dump_plan(import_plan_file(write(tmp_path, exported, "again.yaml"))[0]) == exported
+
+
+@pytest.mark.django_db
+def test_a_plan_without_a_grading_key_uses_the_default_rule_and_exports_none(tmp_path):
+    plan, _ = import_plan_file(write(tmp_path, SMALL_PLAN))
+
+    assert plan.grading_method == "pace"
+    assert "grading" not in dump_plan(plan)
+
+
 @pytest.mark.django_db
 def test_fiscal_years_may_be_written_in_the_japanese_calendar(tmp_path):
-    text = SMALL_PLAN.replace("baseline: {fy: 2018,", "baseline: {fy: H30,").replace("{2020: 91.8,", "{R2: 91.8,")
+    text = SMALL_PLAN.replace("baseline: {fy: 2018,", "baseline: {fy: H30,").replace(
+        "{2020: 91.8,", "{R2: 91.8,"
+    )
 
     import_plan_file(write(tmp_path, text))
 
@@ -210,7 +263,12 @@ BROKEN_FILES = {
     ),
     "text where a number belongs": (
         SMALL_PLAN.replace("2021: 92.43}", "2021: 九十二}"),
-        ["21行目", "policies[0].measures[0].indicators[0].actuals.2021", "数値を書いてください", "「九十二」"],
+        [
+            "21行目",
+            "policies[0].measures[0].indicators[0].actuals.2021",
+            "数値を書いてください",
+            "「九十二」",
+        ],
     ),
     "number with its unit": (
         SMALL_PLAN.replace("value: 95.1}", "value: 95.1％}"),
@@ -226,7 +284,11 @@ BROKEN_FILES = {
     ),
     "duplicate code": (
         SMALL_PLAN.replace("code: 1-1-2", "code: 1-1-1"),
-        ["22行目", "policies[0].measures[0].indicators[1]", "指標コード「1-1-1」が計画の中で2回使われています"],
+        [
+            "22行目",
+            "policies[0].measures[0].indicators[1]",
+            "指標コード「1-1-1」が計画の中で2回使われています",
+        ],
     ),
     "duplicate key": (
         SMALL_PLAN.replace("      unit: ％\n", "      unit: ％\n      unit: 人\n"),
@@ -259,6 +321,22 @@ BROKEN_FILES = {
     "plan that ends before it starts": (
         SMALL_PLAN.replace("end_fy: 2024", "end_fy: 2019"),
         ["end_fy", "終了年度（2019）が開始年度（2020）より前です"],
+    ),
+    "grading method unknown": (
+        SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\ngrading: {method: stars}\n"),
+        ["grading.method", "「stars」"],
+    ),
+    "achievement grading without bands": (
+        SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\ngrading: {method: achievement}\n"),
+        ["grading.method", "bands（達成率の区分）が必要です"],
+    ),
+    "grading bands out of order": (
+        SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\n" + GRADING.replace("min: 90", "min: 120")),
+        ["grading.bands[1]", "大きい順"],
+    ),
+    "negative tolerance": (
+        SMALL_PLAN.replace("      actuals: {}\n", "      actuals: {}\n      tolerance: -1\n"),
+        ["indicators[1].tolerance", "0以上"],
     ),
     "empty file": ("", ["ファイルが空です"]),
     "a list instead of a plan": ("- a\n- b\n", ["キーと値の組"]),

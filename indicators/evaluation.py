@@ -1,0 +1,253 @@
+"""The arithmetic of evaluating an outcome indicator (docs/evaluation.md states every rule in Japanese).
+
+Pure functions over plain values: nothing here imports Django. `Indicator.evaluate()` gathers the numbers
+and calls `evaluate()`. Every figure is an exact Decimal; percentages are rounded only for display
+(`display_percent`, one decimal, half up).
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+
+INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
+PACE, ACHIEVEMENT = "pace", "achievement"
+
+IMPROVED, WORSE, UNCHANGED = "improved", "worse", "unchanged"
+
+
+@dataclass(frozen=True)
+class Point:
+    fy: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Grade:
+    mark: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """An achievement-rate band: an indicator whose 達成率 is at least `min` gets this grade (None: any)."""
+
+    min: Decimal | None
+    mark: str
+    label: str
+
+
+@dataclass(frozen=True)
+class GradingRule:
+    """How a plan grades its indicators: "pace" (the default rule) or "achievement" with bands."""
+
+    method: str = "pace"
+    bands: list[Band] = field(default_factory=list)
+
+
+NOT_EVALUATED = Grade("－", "評価対象外")
+ACHIEVED = Grade("◎", "達成")
+REGRESSED = Grade("×", "後退")
+ON_TRACK = Grade("○", "順調")
+BEHIND = Grade("△", "遅れ")
+PACE_GRADES = (ACHIEVED, ON_TRACK, BEHIND, REGRESSED, NOT_EVALUATED)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where the linear trend of the values reaches in the target year, and whether that meets the target."""
+
+    fy: int
+    value: Decimal
+    meets_target: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    fy: int | None  # the year of the actual used: the latest at or before the year asked for
+    actual: Decimal | None
+    reference: Point | None  # the baseline, or the earliest actual when there is none
+    reference_is_baseline: bool
+    achievement_rate: Decimal | None
+    progress_rate: Decimal | None
+    expected_progress: Decimal | None
+    change: str | None  # improved | worse | unchanged, against the reference, direction-aware
+    target_met: bool | None
+    projection: Projection | None
+    grade: Grade
+
+
+def achievement_rate(
+    actual: Decimal, target: Decimal, direction: str, tolerance: Decimal = Decimal(0)
+) -> Decimal | None:
+    """達成率 in percent: actual/target, target/actual when lower is better (「b/a又はa/b」).
+
+    For `maintain`, 100 when the actual is within tolerance of the target, else actual/target.
+    None where the division is undefined (a zero divisor).
+    """
+    if direction == MAINTAIN and abs(actual - target) <= tolerance:
+        return HUNDRED
+    numerator, denominator = (target, actual) if direction == DECREASE else (actual, target)
+    if denominator == 0:
+        return None
+    return numerator / denominator * HUNDRED
+
+
+def progress_rate(actual: Decimal, reference: Decimal, target: Decimal) -> Decimal | None:
+    """進捗率 in percent: the share of the way from the reference to the target covered by the actual."""
+    if target == reference:
+        return None
+    return (actual - reference) / (target - reference) * HUNDRED
+
+
+def expected_progress(fy: int, reference_fy: int, target_fy: int) -> Decimal | None:
+    """The share of the time from the reference year to the target year that has passed at fy, in percent."""
+    if target_fy == reference_fy:
+        return None
+    return Decimal(fy - reference_fy) / Decimal(target_fy - reference_fy) * HUNDRED
+
+
+def meets_target(value: Decimal, target: Decimal, direction: str, tolerance: Decimal = Decimal(0)) -> bool:
+    if direction == DECREASE:
+        return value <= target
+    if direction == MAINTAIN:
+        return abs(value - target) <= tolerance
+    return value >= target
+
+
+def change_from(reference: Decimal, actual: Decimal, direction: str, target: Decimal | None = None) -> str:
+    """improved / worse / unchanged, in the indicator's own direction.
+
+    For `maintain`, better means closer to the target (or to the reference, when there is no target).
+    """
+    if direction == MAINTAIN:
+        anchor = target if target is not None else reference
+        before, after = abs(reference - anchor), abs(actual - anchor)
+        return IMPROVED if after < before else WORSE if after > before else UNCHANGED
+    if actual == reference:
+        return UNCHANGED
+    better = actual > reference if direction == INCREASE else actual < reference
+    return IMPROVED if better else WORSE
+
+
+def linear_projection(points: list[Point], fy: int) -> Decimal | None:
+    """The least-squares line through points, read at fy; None with fewer than two distinct years."""
+    if len({p.fy for p in points}) < 2:
+        return None
+    n = Decimal(len(points))
+    mean_x = sum(Decimal(p.fy) for p in points) / n
+    mean_y = sum(p.value for p in points) / n
+    sxx = sum((Decimal(p.fy) - mean_x) ** 2 for p in points)
+    sxy = sum((Decimal(p.fy) - mean_x) * (p.value - mean_y) for p in points)
+    slope = sxy / sxx
+    return mean_y + slope * (Decimal(fy) - mean_x)
+
+
+def latest_actual(actuals: dict[int, Decimal], fy: int) -> Point | None:
+    years = [year for year in actuals if year <= fy]
+    if not years:
+        return None
+    year = max(years)
+    return Point(year, actuals[year])
+
+
+def pace_grade(target_met: bool, change: str, progress: Decimal | None, expected: Decimal | None) -> Grade:
+    """The default rule: the first that holds of 達成, 後退, 順調 (improved and on pace), else 遅れ."""
+    if target_met:
+        return ACHIEVED
+    if change == WORSE:
+        return REGRESSED
+    if change == IMPROVED and progress is not None and (expected is None or progress >= expected):
+        return ON_TRACK
+    return BEHIND
+
+
+def band_grade(rate: Decimal | None, target_met: bool, bands: list[Band]) -> Grade:
+    """The first band whose minimum the 達成率 meets; a met target with an undefined rate takes the first."""
+    for band in bands:
+        if band.min is None or (rate is not None and rate >= band.min) or (rate is None and target_met):
+            return Grade(band.mark, band.label)
+    return NOT_EVALUATED
+
+
+def evaluate(
+    *,
+    direction: str,
+    baseline: Point | None,
+    target: Point | None,
+    actuals: dict[int, Decimal],
+    fy: int,
+    tolerance: Decimal = Decimal(0),
+    rule: GradingRule = GradingRule(),
+) -> Evaluation:
+    """Everything about one indicator as it stood at the end of fiscal year fy."""
+    current = latest_actual(actuals, fy)
+    if baseline is not None:
+        reference, reference_is_baseline = baseline, True
+    elif actuals:
+        first = min(actuals)
+        reference, reference_is_baseline = Point(first, actuals[first]), False
+    else:
+        reference, reference_is_baseline = None, False
+    if reference is not None and current is not None and reference.fy > current.fy:
+        reference = None  # an actual before the baseline year has nothing to be compared with
+
+    if current is None or target is None:
+        return Evaluation(
+            fy=current.fy if current else None,
+            actual=current.value if current else None,
+            reference=reference,
+            reference_is_baseline=reference_is_baseline,
+            achievement_rate=achievement_rate(current.value, target.value, direction, tolerance)
+            if current and target
+            else None,
+            progress_rate=None,
+            expected_progress=None,
+            change=change_from(reference.value, current.value, direction) if current and reference else None,
+            target_met=None,
+            projection=None,
+            grade=NOT_EVALUATED,
+        )
+
+    rate = achievement_rate(current.value, target.value, direction, tolerance)
+    met = meets_target(current.value, target.value, direction, tolerance)
+    progress = expected = change = None
+    if reference is not None:
+        progress = progress_rate(current.value, reference.value, target.value)
+        expected = expected_progress(current.fy, reference.fy, target.fy)
+        change = change_from(reference.value, current.value, direction, target.value)
+
+    points = ([baseline] if baseline is not None else []) + [
+        Point(year, value) for year, value in sorted(actuals.items()) if year <= current.fy
+    ]
+    projected = linear_projection(points, target.fy)
+    projection = (
+        Projection(target.fy, projected, meets_target(projected, target.value, direction, tolerance))
+        if projected is not None
+        else None
+    )
+
+    if rule.method == ACHIEVEMENT:
+        grade = band_grade(rate, met, rule.bands)
+    else:
+        grade = pace_grade(met, change or UNCHANGED, progress, expected)
+    return Evaluation(
+        fy=current.fy,
+        actual=current.value,
+        reference=reference,
+        reference_is_baseline=reference_is_baseline,
+        achievement_rate=rate,
+        progress_rate=progress,
+        expected_progress=expected,
+        change=change,
+        target_met=met,
+        projection=projection,
+        grade=grade,
+    )
+
+
+def display_percent(value: Decimal | None) -> str:
+    """92.43 → "92.4%"; None → "－". One decimal, rounded half up as people round by hand."""
+    if value is None:
+        return "－"
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

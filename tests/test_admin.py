@@ -1,0 +1,143 @@
+"""The admin as city staff use it: every page opens, in Japanese, and mistakes get Japanese messages."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator
+from tests.factories import make_indicator, make_measure, make_narrative, make_plan, make_policy
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="staff", password="x-unused-password-1")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def measure(db):
+    return make_measure(make_policy(make_plan()))
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:plans_plan_changelist",
+        "admin:plans_basicpolicy_changelist",
+        "admin:plans_measure_changelist",
+        "admin:indicators_indicator_changelist",
+        "admin:initiatives_narrative_changelist",
+        "admin:indicators_indicator_add",
+        "admin:initiatives_narrative_add",
+    ],
+)
+def test_every_admin_page_opens_for_staff(staff_client, kumamoto_plan, url_name):
+    response = staff_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+
+
+def test_the_indicator_list_shows_baseline_and_target_in_japanese(staff_client, kumamoto_plan):
+    response = staff_client.get(reverse("admin:indicators_indicator_changelist"))
+
+    content = response.content.decode()
+    assert "民生委員・児童委員、主任児童委員の定員充足率" in content
+    assert "95.1％（2018年度）" in content
+    assert "なし" in content  # 2-1-2 has no baseline
+
+
+def test_the_indicator_page_opens_with_its_yearly_values_inline(staff_client, kumamoto_plan):
+    indicator = Indicator.objects.get(code="1-1-1")
+
+    response = staff_client.get(reverse("admin:indicators_indicator_change", args=[indicator.pk]))
+
+    content = response.content.decode()
+    assert 'value="92.43"' in content
+    assert "実績値" in content
+
+
+def indicator_form_data(measure, **overrides):
+    data = {
+        "measure": measure.pk,
+        "code": "1-1-9",
+        "position": 0,
+        "name": "新しい指標",
+        "unit": "人",
+        "direction": "increase",
+        "baseline_fy": "",
+        "baseline_value": "",
+        "target_fy": "",
+        "target_value": "",
+        "tolerance": "0",
+        "values-TOTAL_FORMS": 0,
+        "values-INITIAL_FORMS": 0,
+    }
+    return data | overrides
+
+
+def test_staff_can_add_an_indicator_and_its_plan_follows_from_the_measure(staff_client, measure):
+    response = staff_client.post(reverse("admin:indicators_indicator_add"), indicator_form_data(measure))
+
+    assert response.status_code == 302
+    assert Indicator.objects.get(code="1-1-9").plan == measure.policy.plan
+
+
+def test_a_duplicate_indicator_code_gets_a_japanese_message_next_to_the_field(staff_client, measure):
+    make_indicator(measure, code="1-1-9")
+
+    response = staff_client.post(reverse("admin:indicators_indicator_add"), indicator_form_data(measure))
+
+    assert response.status_code == 200
+    assert "この計画には同じ指標コードの成果指標がすでにあります。" in response.content.decode()
+    assert Indicator.objects.count() == 1
+
+
+def test_a_baseline_year_without_a_value_gets_a_japanese_message(staff_client, measure):
+    response = staff_client.post(
+        reverse("admin:indicators_indicator_add"), indicator_form_data(measure, baseline_fy=2018)
+    )
+
+    assert response.status_code == 200
+    assert "基準値は年度と値の両方を入力するか" in response.content.decode()
+    assert not Indicator.objects.exists()
+
+
+def test_text_in_a_value_field_gets_a_japanese_message(staff_client, measure):
+    response = staff_client.post(
+        reverse("admin:indicators_indicator_add"),
+        indicator_form_data(measure, baseline_fy=2018, baseline_value="九十五"),
+    )
+
+    assert response.status_code == 200
+    assert "数値を入力してください" in response.content.decode()
+
+
+def test_a_narrative_tied_to_another_measures_indicator_is_refused(staff_client, measure):
+    other = make_indicator(make_measure(measure.policy, number=2), code="1-2-1")
+
+    response = staff_client.post(
+        reverse("admin:initiatives_narrative_add"),
+        {
+            "measure": measure.pk,
+            "indicator": other.pk,
+            "fiscal_year": 2020,
+            "section": "initiatives",
+            "position": 1,
+            "text": "内容",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "この成果指標は選択した取組のものではありません。" in response.content.decode()
+
+
+def test_two_narratives_in_the_same_place_get_a_japanese_message(staff_client, measure):
+    make_narrative(measure, fiscal_year=2020, section="initiatives", position=1)
+
+    response = staff_client.post(
+        reverse("admin:initiatives_narrative_add"),
+        {"measure": measure.pk, "fiscal_year": 2020, "section": "initiatives", "position": 1, "text": "内容"},
+    )
+
+    assert response.status_code == 200
+    assert "同じ取組・年度・区分に同じ順番の項目がすでにあります。" in response.content.decode()
