@@ -246,8 +246,23 @@ def evaluate(
     )
 
 
+def grade_scale(rule: GradingRule) -> list[Grade]:
+    """Every grade the rule can give, best first, 評価対象外 last: the columns of a roll-up."""
+    if rule.method == ACHIEVEMENT:
+        return [Grade(band.mark, band.label) for band in rule.bands] + [NOT_EVALUATED]
+    return list(PACE_GRADES)
+
+
+def count_grades(grades: list[Grade], rule: GradingRule) -> dict[Grade, int]:
+    """{grade: how many}, over the rule's whole scale (zeros included), in the scale's order."""
+    counts = dict.fromkeys(grade_scale(rule), 0)
+    for grade in grades:
+        counts[grade] = counts.get(grade, 0) + 1
+    return counts
+
+
 def display_percent(value: Decimal | None) -> str:
-    """92.43 → "92.4%"; None → "－". One decimal, rounded half up as people round by hand."""
+    """92.43 → "92.4％"; None → "－". One decimal, rounded half up as people round by hand."""
     if value is None:
         return "－"
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}％"

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -46,6 +47,44 @@ class IndicatorQuerySet(models.QuerySet):
     def with_values(self):
         """Indicators with their measure, policy and yearly values, in a fixed number of queries."""
         return self.select_related("measure__policy__plan").prefetch_related("values")
+
+    def evaluate(
+        self, fy: int, rule: "evaluation.GradingRule"
+    ) -> list[tuple["Indicator", evaluation.Evaluation]]:
+        return [(indicator, indicator.evaluate(fy, rule)) for indicator in self.with_values()]
+
+
+@dataclass
+class PlanEvaluation:
+    """A plan's indicators evaluated at one fiscal year, with the grade counts rolled up."""
+
+    fy: int
+    rule: evaluation.GradingRule
+    results: list[tuple["Indicator", evaluation.Evaluation]]
+
+    def counts(self, results=None) -> dict[evaluation.Grade, int]:
+        grades = [result.grade for _, result in (self.results if results is None else results)]
+        return evaluation.count_grades(grades, self.rule)
+
+    def counts_by_policy(self) -> dict[int, dict[evaluation.Grade, int]]:
+        """{basic policy id: grade counts}."""
+        return self._counts_by(lambda indicator: indicator.measure.policy_id)
+
+    def counts_by_measure(self) -> dict[int, dict[evaluation.Grade, int]]:
+        """{measure id: grade counts}."""
+        return self._counts_by(lambda indicator: indicator.measure_id)
+
+    def _counts_by(self, key) -> dict[int, dict[evaluation.Grade, int]]:
+        groups: dict[int, list] = {}
+        for indicator, result in self.results:
+            groups.setdefault(key(indicator), []).append((indicator, result))
+        return {group: self.counts(results) for group, results in groups.items()}
+
+
+def evaluate_plan(plan: Plan, fy: int) -> PlanEvaluation:
+    """Every indicator of the plan at the end of fiscal year fy, in a fixed number of queries."""
+    rule = grading_rule(plan)
+    return PlanEvaluation(fy, rule, Indicator.objects.filter(plan=plan).evaluate(fy, rule))
 
 
 class Direction(models.TextChoices):

@@ -76,6 +76,13 @@ class Plan(models.Model):
     def contains_fiscal_year(self, fy: int) -> bool:
         return self.start_fy <= fy <= self.end_fy
 
+    def latest_actual_fy(self) -> int | None:
+        """The latest fiscal year within the plan for which any indicator has an actual."""
+        latest = self.indicators.filter(values__fiscal_year__lte=self.end_fy).aggregate(
+            latest=models.Max("values__fiscal_year")
+        )["latest"]
+        return latest
+
 
 class GradeBand(models.Model):
     """One band of a plan's achievement-rate rule: 達成率 at least min_rate gets this mark and label."""
