@@ -266,3 +266,62 @@ def display_percent(value: Decimal | None) -> str:
     if value is None:
         return "－"
     return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}％"
+
+
+def display_value(value: Decimal | None, unit: str = "") -> str:
+    """5233 → "5,233件", 92.43 → "92.43％": as written, with thousands separators and the unit."""
+    if value is None:
+        return "－"
+    return f"{value:,}{unit}"
+
+
+PACE_KEYS = {ACHIEVED: "achieved", ON_TRACK: "on-track", BEHIND: "behind", REGRESSED: "regressed"}
+
+
+def grade_keys(rule: GradingRule) -> dict[Grade, tuple[str, int]]:
+    """{grade: (CSS-safe key, rank)}: rank 0 is the best grade; 評価対象外 ranks last."""
+    keys = {}
+    for rank, grade in enumerate(grade_scale(rule)):
+        if grade == NOT_EVALUATED:
+            key = "none"
+        elif rule.method == ACHIEVEMENT:
+            key = f"band-{rank + 1}"
+        else:
+            key = PACE_KEYS[grade]
+        keys[grade] = (key, rank)
+    return keys
+
+
+def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule) -> str:
+    """One plain-Japanese sentence on how the grade was reached, for citizens."""
+    grade = f"「{result.grade.label}」"
+    if result.actual is None:
+        return "この年度末までの実績値がまだないため、評価の対象外です。"
+    if result.target_met is None:
+        return "数値の目標値がないため、評価の対象外です。"
+    actual = display_value(result.actual, unit)
+    if rule.method == ACHIEVEMENT:
+        rate = display_percent(result.achievement_rate)
+        if result.achievement_rate is None:
+            return f"実績値{actual}が目標を満たしているため{grade}です。"
+        band = next(
+            (b for b in rule.bands if b.mark == result.grade.mark and b.label == result.grade.label), None
+        )
+        if band is not None and band.min is not None:
+            return f"達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
+        return f"達成率が{rate}で、ほかの区分に届かないため{grade}です。"
+    if result.grade == ACHIEVED:
+        return f"実績値{actual}が目標値に達しているため{grade}です。"
+    reference = display_value(result.reference.value, unit) if result.reference else "－"
+    origin = "基準値" if result.reference_is_baseline else "最初の実績値"
+    if result.grade == REGRESSED:
+        if direction == MAINTAIN:
+            return f"実績値{actual}が{origin}{reference}よりも目標値から離れているため{grade}です。"
+        moved = "上がって" if direction == DECREASE else "下がって"
+        return f"実績値{actual}が{origin}{reference}より{moved}いるため{grade}です。"
+    if result.change == UNCHANGED:
+        return f"実績値{actual}が{origin}{reference}から変わっていないため{grade}です。"
+    progress, expected = display_percent(result.progress_rate), display_percent(result.expected_progress)
+    if result.grade == ON_TRACK:
+        return f"{origin}から目標値までの進捗率{progress}が、期間の経過に応じた目安{expected}以上のため{grade}です。"
+    return f"{origin}から目標値までの進捗率{progress}が、期間の経過に応じた目安{expected}に届いていないため{grade}です。"

@@ -76,12 +76,15 @@ class Plan(models.Model):
     def contains_fiscal_year(self, fy: int) -> bool:
         return self.start_fy <= fy <= self.end_fy
 
+    def default_fiscal_year(self) -> int:
+        """The year a page shows when none is asked for: the latest with actuals, else the first year."""
+        return self.latest_actual_fy() or self.start_fy
+
     def latest_actual_fy(self) -> int | None:
         """The latest fiscal year within the plan for which any indicator has an actual."""
-        latest = self.indicators.filter(values__fiscal_year__lte=self.end_fy).aggregate(
-            latest=models.Max("values__fiscal_year")
-        )["latest"]
-        return latest
+        return self.indicators.filter(
+            values__fiscal_year__gte=self.start_fy, values__fiscal_year__lte=self.end_fy
+        ).aggregate(latest=models.Max("values__fiscal_year"))["latest"]
 
 
 class GradeBand(models.Model):

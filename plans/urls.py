@@ -7,4 +7,11 @@ app_name = "plans"
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
+    path("plans/<slug:slug>/policies/<int:number>/", views.policy_detail, name="policy"),
+    path("plans/<slug:slug>/indicators/", views.indicator_list, name="indicators"),
+    path("plans/<slug:slug>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path("plans/<slug:slug>/indicators/<str:code>/data.csv", views.indicator_csv, name="indicator_csv"),
+    path("plans/<slug:slug>/data.csv", views.plan_csv, name="csv"),
+    path("api/plans/", views.api_plans, name="api_plans"),
+    path("api/plans/<slug:slug>/", views.api_plan, name="api_plan"),
 ]

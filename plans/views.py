@@ -1,6 +1,50 @@
-from django.shortcuts import get_object_or_404, render
+"""Public pages and downloads of a plan. Thin views: fetch, call a helper, render."""
 
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+
+from indicators.evaluation import explanation, grade_keys
+from indicators.tables import IndicatorTable, indicator_rows
+from plans import opendata
+from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
+from plans.progress import plan_progress
+
+
+class BadRequest(Exception):
+    """A request the page cannot answer, with a message for the citizen who sent it."""
+
+
+def bad_request(request, message: str, api: bool = False):
+    if api:
+        return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "errors/bad_request.html", {"message": message}, status=400)
+
+
+def selected_fiscal_year(request, plan: Plan) -> int:
+    """?fy=2021 within the plan's period; by default the latest year with actuals."""
+    text = request.GET.get("fy", "").strip()
+    if not text:
+        return plan.default_fiscal_year()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise BadRequest(f"年度は西暦4桁で指定してください（例: ?fy={plan.start_fy}）。")
+    fy = int(text)
+    if not plan.contains_fiscal_year(fy):
+        raise BadRequest(f"{fy}年度はこの計画の期間（{plan.start_fy}～{plan.end_fy}年度）の外です。")
+    return fy
+
+
+def plan_page_context(plan: Plan, fy: int) -> dict:
+    return {
+        "plan": plan,
+        "fy": fy,
+        "fy_label": fiscal_year_label(fy),
+        "fy_choices": [(year, fiscal_year_label(year)) for year in plan.fiscal_years],
+    }
 
 
 def home(request):
@@ -12,5 +56,147 @@ def home(request):
 
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    policies = plan.policies.prefetch_related("measures__indicators__values")
-    return render(request, "plans/detail.html", {"plan": plan, "policies": policies})
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    progress = plan_progress(plan, fy)
+    context = plan_page_context(plan, fy) | {"progress": progress, "keys": grade_keys(progress.rule)}
+    return render(request, "plans/detail.html", context)
+
+
+def policy_detail(request, slug, number):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    progress = plan_progress(plan, fy, policy_number=number)
+    if not progress.policies:
+        return render(request, "errors/not_found.html", {"message": "この基本方針はありません。"}, status=404)
+    context = plan_page_context(plan, fy) | {
+        "progress": progress,
+        "policy": progress.policies[0],
+        "keys": grade_keys(progress.rule),
+    }
+    return render(request, "plans/policy.html", context)
+
+
+def find_indicator(progress, code):
+    return next((row for row in progress.indicators if row.indicator.code == code), None)
+
+
+def indicator_detail(request, slug, code):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    progress = plan_progress(plan, fy)
+    row = find_indicator(progress, code)
+    if row is None:
+        return render(request, "errors/not_found.html", {"message": "この成果指標はありません。"}, status=404)
+    measure = next(m for p in progress.policies for m in p.measures if m.measure.pk == row.measure.pk)
+    indicator = row.indicator
+    context = plan_page_context(plan, fy) | {
+        "row": row,
+        "indicator": indicator,
+        "result": row.evaluation,
+        "explanation": explanation(row.evaluation, indicator.unit, indicator.direction, progress.rule),
+        "keys": grade_keys(progress.rule),
+        "values": [
+            {"kind": kind, "fy": year, "label": fiscal_year_label(year), "value": value}
+            for kind, year, value in opendata.value_rows(row)
+        ],
+        "narrative_years": [
+            (year, measure.narratives_for(year, "initiatives"), measure.narratives_for(year, "issues"))
+            for year in measure.narrative_years
+            if year <= fy
+        ],
+    }
+    return render(request, "plans/indicator.html", context)
+
+
+def indicator_list(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    progress = plan_progress(plan, fy)
+    keys = grade_keys(progress.rule)
+    rows = indicator_rows(progress, keys)
+    filters = {
+        "policy": request.GET.get("policy", ""),
+        "measure": request.GET.get("measure", ""),
+        "grade": request.GET.get("grade", ""),
+    }
+    rows = [
+        row
+        for row in rows
+        if (not filters["policy"] or str(row["policy_number"]) == filters["policy"])
+        and (not filters["measure"] or str(row["measure_id"]) == filters["measure"])
+        and (not filters["grade"] or row["grade_key"] == filters["grade"])
+    ]
+    table = IndicatorTable(rows)
+    RequestConfig(request, paginate=False).configure(table)
+    context = plan_page_context(plan, fy) | {
+        "progress": progress,
+        "table": table,
+        "filters": filters,
+        "grade_choices": [(key, f"{grade.mark} {grade.label}") for grade, (key, _) in keys.items()],
+    }
+    return render(request, "plans/indicator_list.html", context)
+
+
+def plan_csv(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    progress = plan_progress(plan, plan.end_fy)
+    return csv_response(opendata.indicators_csv(progress), f"{plan.slug}.csv")
+
+
+def indicator_csv(request, slug, code):
+    plan = get_object_or_404(Plan, slug=slug)
+    progress = plan_progress(plan, plan.end_fy)
+    row = find_indicator(progress, code)
+    if row is None:
+        return render(request, "errors/not_found.html", {"message": "この成果指標はありません。"}, status=404)
+    return csv_response(opendata.indicators_csv(progress, [row]), f"{plan.slug}-{code}.csv")
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def api_plans(request):
+    plans = [
+        {
+            "slug": plan.slug,
+            "title": plan.title,
+            "start_fy": plan.start_fy,
+            "end_fy": plan.end_fy,
+            "url": request.build_absolute_uri(reverse("plans:api_plan", args=[plan.slug])),
+        }
+        for plan in Plan.objects.all()
+    ]
+    return json_response({"plans": plans})
+
+
+def api_plan(request, slug):
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        return JsonResponse(
+            {"error": "この計画はありません。"}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error), api=True)
+    return json_response(opendata.plan_json(plan_progress(plan, fy)))
+
+
+def json_response(data) -> HttpResponse:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"slug「{slug}」の計画はありません。")
         if fy is None:
-            fy = plan.latest_actual_fy() or plan.start_fy
+            fy = plan.default_fiscal_year()
         if not plan.start_fy <= fy <= plan.end_fy:
             raise CommandError(f"{fy}年度は計画期間（{plan.start_fy}～{plan.end_fy}年度）の外です。")
         result = evaluate_plan(plan, fy)

@@ -1,0 +1,88 @@
+"""The sortable table of all indicators (django-tables2), over rows prepared from plan_progress()."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from indicators.evaluation import display_percent
+
+
+class DecimalColumn(tables.Column):
+    """Numbers sort as numbers (django-tables2 sorts list data in Python) and show with thousands separators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", "－")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{value:,}"
+
+
+class PercentColumn(DecimalColumn):
+    def render(self, value):
+        return display_percent(value)
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column("コード", attrs={"td": {"class": "nowrap"}})
+    name = tables.Column("成果指標")
+    policy = tables.Column("基本方針", accessor="policy_label", order_by=("policy_number",))
+    baseline = DecimalColumn("基準値")
+    actual = DecimalColumn("実績値")
+    target = DecimalColumn("目標値")
+    unit = tables.Column("単位", orderable=False)
+    achievement = PercentColumn("達成率")
+    progress = PercentColumn("進捗率")
+    grade = tables.Column("評価", order_by=("grade_order",))
+
+    class Meta:
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "data-table"}
+        empty_text = "条件に合う成果指標はありません。"
+        orderable = True
+
+    def render_name(self, value, record):
+        url = reverse("plans:indicator", args=[record["slug"], record["code"]])
+        return format_html('<a href="{}?fy={}">{}</a>', url, record["fy"], value)
+
+    def render_grade(self, value, record):
+        return format_html(
+            '<span class="grade grade-{}">{} {}</span>', record["grade_key"], record["mark"], value
+        )
+
+    def render_actual(self, value, record):
+        if record["actual_fy"] != record["fy"]:
+            return format_html("{}<br><small>（{}年度）</small>", f"{value:,}", record["actual_fy"])
+        return f"{value:,}"
+
+
+def indicator_rows(progress, grade_keys: dict) -> list[dict]:
+    """Plain rows for IndicatorTable; grade_keys maps a Grade to a CSS-safe key and its order."""
+    rows = []
+    for row in progress.indicators:
+        indicator, result = row.indicator, row.evaluation
+        key, order = grade_keys[result.grade]
+        rows.append(
+            {
+                "slug": progress.plan.slug,
+                "fy": progress.fy,
+                "code": indicator.code,
+                "name": indicator.name,
+                "policy_number": row.policy.number,
+                "policy_label": f"{row.policy.numeral} {row.policy.title}",
+                "measure_id": row.measure.pk,
+                "baseline": indicator.baseline_value,
+                "actual": result.actual,
+                "actual_fy": result.fy,
+                "target": indicator.target_value,
+                "unit": indicator.unit,
+                "achievement": result.achievement_rate,
+                "progress": result.progress_rate,
+                "grade": result.grade.label,
+                "mark": result.grade.mark,
+                "grade_key": key,
+                "grade_order": order,
+            }
+        )
+    return rows

@@ -1,0 +1,41 @@
+"""Display filters for the public pages: numbers, percentages, fiscal years and grades."""
+
+from django import template
+
+from indicators import evaluation
+from plans import fiscal_years
+
+register = template.Library()
+
+
+@register.filter
+def with_unit(value, unit=""):
+    """92.43 with "％" → "92.43％"; 5233 with "件" → "5,233件"; None → "－"."""
+    return evaluation.display_value(value, unit)
+
+
+@register.filter
+def percent(value):
+    return evaluation.display_percent(value)
+
+
+@register.filter
+def fiscal_year(fy):
+    """2021 → "令和3年度（2021年度）"."""
+    return fiscal_years.fiscal_year_label(fy) if fy else "－"
+
+
+@register.filter
+def wareki(fy):
+    return fiscal_years.wareki(fy) if fy else "－"
+
+
+@register.filter
+def short_year(fy):
+    return fiscal_years.short_label(fy) if fy else "－"
+
+
+@register.filter
+def grade_class(grade, keys):
+    """The CSS-safe key of a grade under the plan's rule (keys from evaluation.grade_keys)."""
+    return keys.get(grade, ("none", 0))[0]
