@@ -30,12 +30,9 @@ class MeasureProgress:
     narratives: list[Narrative]
     counts: dict[evaluation.Grade, int]
 
-    def narratives_for(self, fy: int, section: str) -> list[Narrative]:
-        return [n for n in self.narratives if n.fiscal_year == fy and n.section == section]
-
-    @property
-    def narrative_years(self) -> list[int]:
-        return sorted({n.fiscal_year for n in self.narratives})
+    def narratives_about(self, indicator: Indicator) -> list[Narrative]:
+        """The entries on this indicator and those on the measure as a whole (tied to no indicator)."""
+        return [n for n in self.narratives if n.indicator_id in (None, indicator.pk)]
 
 
 @dataclass

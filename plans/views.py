@@ -108,11 +108,7 @@ def indicator_detail(request, slug, code):
             {"kind": kind, "fy": year, "label": fiscal_year_label(year), "value": value}
             for kind, year, value in opendata.value_rows(row)
         ],
-        "narrative_years": [
-            (year, measure.narratives_for(year, "initiatives"), measure.narratives_for(year, "issues"))
-            for year in measure.narrative_years
-            if year <= fy
-        ],
+        "narratives": measure.narratives_about(indicator),
     }
     return render(request, "plans/indicator.html", context)
 

@@ -1,0 +1,33 @@
+"""Every public page is valid HTML according to the Nu Html Checker (npm package vnu-jar)."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_public_pages import PAGES
+
+VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_every_public_page_is_valid_html(client, kumamoto_plan, tmp_path):
+    if not VNU.exists():
+        pytest.fail(f"{VNU} is missing: run `make test`, which installs vnu-jar with npm.")
+    files = []
+    for name, url in PAGES.items():
+        response = client.get(url)
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    messages = json.loads(checked.stderr or '{"messages": []}')["messages"]
+    problems = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages]
+    assert problems == []

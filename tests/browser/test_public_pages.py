@@ -1,0 +1,104 @@
+"""The public pages in a real Chromium: accessibility, phone and desktop layouts, keyboard use."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from plans.planfile import import_plan_file
+from tests.conftest import KUMAMOTO_PLAN_FILE
+
+SLUG = "kumamoto-welfare-4"
+PAGES = {
+    "plan": "/",
+    "plan-fy2020": f"/plans/{SLUG}/?fy=2020",
+    "policy": f"/plans/{SLUG}/policies/2/",
+    "indicator": f"/plans/{SLUG}/indicators/1-1-1/",
+    "indicator-no-baseline": f"/plans/{SLUG}/indicators/2-1-2/",
+    "indicator-far-above-target": f"/plans/{SLUG}/indicators/3-1-1/",
+    "indicator-table": f"/plans/{SLUG}/indicators/?sort=-achievement",
+    "bad-year": f"/plans/{SLUG}/?fy=2030",
+    "not-found": f"/plans/{SLUG}/indicators/9-9-9/",
+}
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    import_plan_file(KUMAMOTO_PLAN_FILE)
+    return live_server.url
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_public_page_has_no_axe_violations(site, page, name):
+    page.goto(site + PAGES[name])
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["plan", "policy", "indicator", "indicator-table"])
+def test_pages_fit_the_screen_at_phone_and_desktop_widths(site, page, screenshot_dir, name, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + PAGES[name])
+
+    page.screenshot(path=screenshot_dir / f"{name}-{width}.png", full_page=True)
+
+    # Nothing but the scrollable table region may be wider than the screen.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert page.locator("h1").first.is_visible()
+
+
+def test_keyboard_only_from_the_plan_page_to_an_indicator_and_back(site, page):
+    page.goto(site + "/")
+
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("本文へ移動")
+    target = "民生委員・児童委員、主任児童委員の定員充足率"
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == target:
+            break
+    else:
+        pytest.fail("the indicator link was not reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/indicators/1-1-1/"))
+    expect(page.locator("h1")).to_have_text(target)
+
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if (
+            page.evaluate("document.activeElement.textContent.trim()")
+            == "第４次熊本市地域福祉計画・地域福祉活動計画"
+        ):
+            break
+    else:
+        pytest.fail("the breadcrumb back to the plan was not reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("第４次熊本市地域福祉計画・地域福祉活動計画")
+
+
+def test_the_fiscal_year_selector_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+
+    page.select_option("#fy-select", "2020")
+    page.get_by_role("button", name="表示").click()
+
+    expect(page).to_have_url(re.compile(r"fy=2020"))
+    expect(page.locator("#summary-heading")).to_contain_text("令和2年度（2020年度）末時点")
+    context.close()
+
+
+def test_the_focus_is_visible(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+    assert outline == "solid"
