@@ -27,7 +27,7 @@ def test_the_home_page_shows_the_only_plan_with_its_philosophy_and_grade_summary
     assert "令和3年度（2021年度）末" in content  # the latest year with actuals by default
     assert "基本方針Ⅲ 多様な主体の連携・協働の推進" in content
     assert "「熊本市生活自立支援センター」の新規相談受付件数（年間）" in content
-    assert "<td class="num">7件</td>" in content  # × 後退: 7 indicators at FY2021
+    assert '<td class="num">7件</td>' in content  # × 後退: 7 indicators at FY2021
 
 
 def test_the_fiscal_year_selector_shows_the_plan_as_it_stood_then(client, kumamoto_plan):
@@ -35,7 +35,7 @@ def test_the_fiscal_year_selector_shows_the_plan_as_it_stood_then(client, kumamo
 
     assert "令和2年度（2020年度）末時点" in content
     assert "5,233件" in content  # 3-1-1's FY2020 actual
-    assert "<td class="num">4件</td>" in content  # △ 4 and × 4 at FY2020
+    assert '<td class="num">4件</td>' in content  # △ 4 and × 4 at FY2020
 
 
 @pytest.mark.django_db
@@ -249,7 +249,9 @@ def test_queries_per_page_do_not_grow_with_the_number_of_indicators(client, url_
     assert count_queries(client, url(small)) == count_queries(client, url(large))
 
 
-def test_the_indicator_page_shows_only_narratives_on_that_indicator_or_its_whole_measure(client, kumamoto_plan):
+def test_the_indicator_page_shows_only_narratives_on_that_indicator_or_its_whole_measure(
+    client, kumamoto_plan
+):
     own = page(client, f"/plans/{SLUG}/indicators/1-1-1/?fy=2021")
     shared = page(client, f"/plans/{SLUG}/indicators/2-1-2/?fy=2021")
 
