@@ -258,3 +258,17 @@ def test_the_indicator_page_shows_only_narratives_on_that_indicator_or_its_whole
     assert "書面審査を導入した。" in own  # 1-1-1's FY2020 initiative
     assert "市社協ホームページに登録フォームを作成した。" not in own  # 1-1-2's
     assert "ICTを利用した取り組みを加速させていく。" in shared  # measure 2-1 as a whole
+
+
+@pytest.mark.parametrize("fy", [2020, 2021, 2024])
+def test_the_json_validates_against_the_documented_schema(client, kumamoto_plan, fy):
+    from pathlib import Path
+
+    import jsonschema
+    from django.conf import settings
+
+    schema = json.loads(
+        (Path(settings.BASE_DIR) / "docs" / "api-plan.schema.json").read_text(encoding="utf-8")
+    )
+
+    jsonschema.validate(json.loads(page(client, f"/api/plans/{SLUG}/?fy={fy}")), schema)
