@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from indicators.evaluation import explanation, grade_keys
+from indicators import charts
+from indicators.evaluation import explanation, grade_keys, grade_scale
+from indicators.models import Indicator, grading_rule
 from indicators.tables import IndicatorTable, indicator_rows
 from plans import opendata
 from plans.fiscal_years import fiscal_year_label
@@ -107,10 +109,52 @@ def indicator_detail(request, slug, code):
         "values": [
             {"kind": kind, "fy": year, "label": fiscal_year_label(year), "value": value}
             for kind, year, value in opendata.value_rows(row)
+            if kind != "actual" or year <= fy
         ],
+        "chart_caption": chart_caption(row),
         "narratives": measure.narratives_about(indicator),
     }
     return render(request, "plans/indicator.html", context)
+
+
+def chart_caption(row) -> str:
+    indicator = row.indicator
+    parts = ["棒は各年度の実績値"]
+    if indicator.has_baseline:
+        parts.append("ひし形は基準値")
+    if indicator.has_target:
+        parts.append("破線は目標値、点線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合）")
+    return "、".join(parts) + "です。数値は下の表のとおりです。"
+
+
+def indicator_chart(request, slug, code, mini=False):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    indicator = get_object_or_404(Indicator.objects.with_values(), plan=plan, code=code)
+    rule = grading_rule(plan)
+    svg = charts.indicator_svg(indicator, indicator.evaluate(fy, rule), grade_scale(rule), fy, mini=mini)
+    return svg_response(svg)
+
+
+def grade_chart(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    progress = plan_progress(plan, fy)
+    return svg_response(
+        charts.grade_summary_svg(progress.counts, f"成果指標の評価の内訳（{fiscal_year_label(fy)}末時点）")
+    )
+
+
+def svg_response(svg: str) -> HttpResponse:
+    response = HttpResponse(svg.encode("utf-8"), content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def indicator_list(request, slug):

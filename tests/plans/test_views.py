@@ -272,3 +272,44 @@ def test_the_json_validates_against_the_documented_schema(client, kumamoto_plan,
     )
 
     jsonschema.validate(json.loads(page(client, f"/api/plans/{SLUG}/?fy={fy}")), schema)
+
+
+def test_charts_are_served_as_svg_and_redrawn_when_a_value_changes(client, kumamoto_plan):
+    from indicators.models import IndicatorValue
+
+    url = f"/plans/{SLUG}/indicators/3-1-1/chart.svg?fy=2021"
+    first = client.get(url)
+    assert first["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert first.content.decode().startswith("<svg")
+    assert client.get(url).content == first.content
+
+    IndicatorValue.objects.filter(indicator__code="3-1-1", fiscal_year=2021).update(value=Decimal("3900"))
+
+    assert client.get(url).content != first.content
+
+
+def test_the_grade_chart_is_redrawn_when_the_grading_rule_changes(client, kumamoto_plan):
+    from plans.models import GradeBand
+
+    url = f"/plans/{SLUG}/grades.svg?fy=2021"
+    before = client.get(url).content
+    kumamoto_plan.grading_method = "achievement"
+    kumamoto_plan.save()
+    GradeBand.objects.create(plan=kumamoto_plan, position=1, min_rate=Decimal("100"), mark="◎", label="順調")
+    GradeBand.objects.create(plan=kumamoto_plan, position=2, min_rate=None, mark="×", label="遅れている")
+
+    after = client.get(url).content
+
+    assert after != before
+    assert "評価の内訳" in after.decode()
+
+
+def test_pages_show_the_charts_with_text_alternatives(client, kumamoto_plan):
+    plan_page = page(client, f"/plans/{SLUG}/?fy=2021")
+    indicator_page = page(client, f"/plans/{SLUG}/indicators/1-1-1/?fy=2021")
+
+    assert f'src="/plans/{SLUG}/grades.svg?fy=2021"' in plan_page
+    assert "◎達成 1件、○順調 2件、△遅れ 0件、×後退 7件、－評価対象外 0件" in plan_page
+    assert f'src="/plans/{SLUG}/indicators/1-1-1/mini.svg?fy=2021"' in plan_page
+    assert f'src="/plans/{SLUG}/indicators/1-1-1/chart.svg?fy=2021"' in indicator_page
+    assert "数値は下の表のとおりです。" in indicator_page
