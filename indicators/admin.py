@@ -1,5 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, IndicatorValue
 
@@ -7,14 +11,18 @@ from indicators.models import Indicator, IndicatorValue
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
     extra = 1
-    fields = ["fiscal_year", "value"]
+    fields = ["fiscal_year", "value", "note", "published_value", "published_at"]
+    readonly_fields = ["published_value", "published_at"]
 
 
 class IndicatorForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Indicator
         fields = [
             "measure",
+            "organisation",
             "code",
             "position",
             "name",
@@ -24,7 +32,12 @@ class IndicatorForm(forms.ModelForm):
             "baseline_value",
             "target_fy",
             "target_value",
+            "tolerance",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -32,6 +45,14 @@ class IndicatorForm(forms.ModelForm):
         measure = cleaned.get("measure")
         if measure is not None:
             self.instance.plan = measure.policy.plan
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = Indicator.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != expected:
+                raise forms.ValidationError(
+                    "この成果指標は、画面を開いた後に他の職員が変更したため保存しませんでした。"
+                    f"{self.instance.latest_value_change()} 画面を読み込み直して、変更を確かめてから入力し直してください。"
+                )
         return cleaned
 
     def validate_unique(self):
@@ -45,15 +66,16 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     form = IndicatorForm
-    list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure"]
+    list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure", "organisation"]
     list_display_links = ["code", "name"]
-    list_filter = ["plan", "measure__policy", "direction"]
-    list_select_related = ["measure__policy__plan"]
+    list_filter = ["plan", "measure__policy", "direction", "organisation"]
+    list_select_related = ["measure__policy__plan", "organisation"]
     search_fields = ["code", "name"]
+    readonly_fields = ["changes_link"]
     fieldsets = [
-        (None, {"fields": ["measure", "code", "position", "name", "unit", "direction"]}),
+        (None, {"fields": ["measure", "organisation", "code", "position", "name", "unit", "direction"]}),
         (
             "基準値",
             {
@@ -64,12 +86,22 @@ class IndicatorAdmin(admin.ModelAdmin):
         (
             "目標値",
             {
-                "fields": ["target_fy", "target_value"],
-                "description": "数値目標がない場合は両方とも空欄にします。",
+                "fields": ["target_fy", "target_value", "tolerance"],
+                "description": "数値目標がない場合は年度と値を空欄にします。",
             },
         ),
+        ("変更履歴", {"fields": ["changes_link", "expected_version"]}),
     ]
     inlines = [IndicatorValueInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).responsible_for(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # Every save moves the version on, so that a form opened before it is refused (see IndicatorForm).
+            Indicator.objects.filter(pk=obj.pk).update(version=F("version") + 1)
 
     @admin.display(description="基準値")
     def baseline(self, indicator):
@@ -82,3 +114,10 @@ class IndicatorAdmin(admin.ModelAdmin):
         if not indicator.has_target:
             return "なし"
         return f"{indicator.target_value}{indicator.unit}（{indicator.target_fy}年度）"
+
+    @admin.display(description="変更履歴")
+    def changes_link(self, indicator):
+        if not indicator.pk:
+            return "－"
+        url = reverse("admin:indicators_indicatorvalue_changes", args=[indicator.pk])
+        return format_html('<a href="{}">値・取組内容を含むすべての変更履歴を見る</a>', url)

@@ -558,18 +558,22 @@ def cached_chart(kind: str, data: object, render: Callable[[], str]) -> str:
     return svg
 
 
-def indicator_svg(indicator, result, scale: Sequence[Grade], fy: int, *, mini: bool = False) -> str:
+def indicator_svg(
+    indicator, result, scale: Sequence[Grade], fy: int, *, mini: bool = False, actuals: Mapping | None = None
+) -> str:
     """The chart of one indicator as it stood at the end of fiscal year fy, from the cache when drawn before.
 
     `indicator` is an Indicator (its values prefetched), `result` its Evaluation at fy, `scale` the plan's
-    grade scale (for the colour of custom grades).
+    grade scale (for the colour of custom grades); `actuals` the values to draw (the published ones by default,
+    the drafts in a staff preview).
     """
+    actuals = indicator.actuals() if actuals is None else actuals
     data = {
         "baseline": Point(indicator.baseline_fy, indicator.baseline_value)
         if indicator.has_baseline
         else None,
         "target": Point(indicator.target_fy, indicator.target_value) if indicator.has_target else None,
-        "actuals": {year: value for year, value in indicator.actuals().items() if year <= fy},
+        "actuals": {year: value for year, value in actuals.items() if year <= fy},
         "grade": result.grade,
         "grade_scale": list(scale),
     }

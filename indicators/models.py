@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from indicators import evaluation
-from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Plan, fiscal_year_in_range
+from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Organisation, Plan, fiscal_year_in_range
 
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$",
@@ -52,6 +54,31 @@ class IndicatorQuerySet(models.QuerySet):
         self, fy: int, rule: "evaluation.GradingRule"
     ) -> list[tuple["Indicator", evaluation.Evaluation]]:
         return [(indicator, indicator.evaluate(fy, rule)) for indicator in self.with_values()]
+
+    def responsible_for(self, user):
+        """The indicators whose values user may see as drafts and enter: those of user's organisations.
+
+        An indicator without an organisation of its own belongs to its measure's. Superusers, 承認者 and
+        閲覧 (permission view_all_organisations) see every organisation's.
+        """
+        return self.filter(responsible_q(user))
+
+
+def responsible_q(user, prefix: str = "") -> Q:
+    """The condition "the indicator at prefix is user's organisation's", for any query that reaches one."""
+    if user.is_superuser or user.has_perm("indicators.view_all_organisations"):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    organisations = list(user.organisations.values_list("pk", flat=True))
+    return Q(**{f"{prefix}organisation__in": organisations}) | Q(
+        **{f"{prefix}organisation__isnull": True, f"{prefix}measure__organisation__in": organisations}
+    )
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def responsible_for(self, user):
+        return self.filter(responsible_q(user, prefix="indicator__"))
 
 
 @dataclass
@@ -118,6 +145,21 @@ class Indicator(models.Model):
         "目標値の年度", null=True, blank=True, validators=FISCAL_YEAR_VALIDATORS
     )
     target_value = MeasuredValueField("目標値", null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name="担当組織",
+        help_text="空欄のときは取組の担当組織です。",
+    )
+    version = models.PositiveIntegerField(
+        "版",
+        default=0,
+        editable=False,
+        help_text="値を保存するたびに1増えます。同時に編集した人の変更を上書きしないために使います。",
+    )
     tolerance = MeasuredValueField(
         "許容幅",
         default=Decimal(0),
@@ -125,6 +167,7 @@ class Indicator(models.Model):
     )
 
     objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="成果指標の変更履歴")
 
     class Meta:
         ordering = ["plan", "position", "code"]
@@ -182,11 +225,46 @@ class Indicator(models.Model):
     def has_target(self) -> bool:
         return self.target_value is not None
 
-    def actuals(self) -> dict[int, Decimal]:
-        """{fiscal year: actual value}, from prefetched values when there are any."""
-        return {value.fiscal_year: value.value for value in self.values.all()}
+    def actuals(self, preview: bool = False) -> dict[int, Decimal]:
+        """{fiscal year: actual value} as citizens see it (published values), or with the drafts (preview).
 
-    def evaluate(self, fy: int, rule: evaluation.GradingRule | None = None) -> evaluation.Evaluation:
+        Reads prefetched values when there are any.
+        """
+        if preview:
+            return {value.fiscal_year: value.value for value in self.values.all()}
+        return {v.fiscal_year: v.published_value for v in self.values.all() if v.published_value is not None}
+
+    def latest_value_change(self) -> str:
+        """Who last changed this indicator's values, when, and what: for the message of a refused save."""
+        record = (
+            IndicatorValue.history.filter(indicator_id=self.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if record is None:
+            return "他の職員が変更しました。"
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user else "不明"
+        when = timezone.localtime(record.history_date).strftime("%Y年%-m月%-d日 %H:%M")
+        previous = record.prev_record
+        before = evaluation.display_value(previous.value, self.unit) if previous else "（なし）"
+        after = (
+            evaluation.display_value(record.value, self.unit) if record.history_type != "-" else "（削除）"
+        )
+        return f"{who}さんが{when}に{record.fiscal_year}年度の値を {before} → {after} に変更しました。"
+
+    def last_published(self):
+        """When a value of this indicator was last published (最終更新日), from prefetched values."""
+        return max((v.published_at for v in self.values.all() if v.published_at), default=None)
+
+    @property
+    def responsible_organisation_id(self) -> int | None:
+        return self.organisation_id or self.measure.organisation_id
+
+    def evaluate(
+        self, fy: int, rule: evaluation.GradingRule | None = None, preview: bool = False
+    ) -> evaluation.Evaluation:
         """The indicator as it stood at the end of fiscal year fy, graded by rule (the plan's, by default).
 
         Pages that evaluate many indicators pass the plan's rule once, so that it is not read again per row.
@@ -196,7 +274,7 @@ class Indicator(models.Model):
             direction=self.direction,
             baseline=evaluation.Point(self.baseline_fy, self.baseline_value) if self.has_baseline else None,
             target=evaluation.Point(self.target_fy, self.target_value) if self.has_target else None,
-            actuals=self.actuals(),
+            actuals=self.actuals(preview),
             fy=fy,
             tolerance=self.tolerance,
             rule=rule,
@@ -209,9 +287,25 @@ class IndicatorValue(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     value = MeasuredValueField("実績値")
+    note = models.CharField("備考", max_length=500, blank=True)
+    published_value = MeasuredValueField(
+        "公開中の実績値",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="承認者が公開した値。市民にはこの値が表示されます。",
+    )
+    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
+    history = HistoricalRecords(verbose_name="実績値の変更履歴")
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "fiscal_year"]
+        permissions = [
+            ("publish_indicatorvalue", "実績値と取組内容を公開できる"),
+            ("view_all_organisations", "すべての組織の下書きを閲覧できる"),
+        ]
         verbose_name = "実績値"
         verbose_name_plural = "実績値"
         constraints = [
@@ -229,3 +323,8 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.fiscal_year}年度: {self.value}"
+
+    @property
+    def is_draft(self) -> bool:
+        """Entered or changed since it was last published (citizens still see published_value)."""
+        return self.published_value != self.value

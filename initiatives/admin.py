@@ -1,17 +1,311 @@
-from django.contrib import admin
+"""Admin screens of the yearly entry: narratives, values, the bulk entry, publishing, Excel, history.
 
+IndicatorValue is registered here rather than in indicators/admin.py because its screens drive the entry
+workflow (initiatives/entry.py), which needs the models of all three apps.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import Indicator, IndicatorValue
+from initiatives import entry, workbook
+from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
+from plans.fiscal_years import fiscal_year_label
+from plans.models import Measure
+
+
+class DraftStatusFilter(admin.SimpleListFilter):
+    title = "公開の状態"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "下書き（未公開の変更あり）"), ("published", "公開済み")]
+
+    def queryset(self, request, queryset):
+        field = "published_text" if queryset.model is Narrative else "published_value"
+        source = "text" if queryset.model is Narrative else "value"
+        if self.value() == "draft":
+            return queryset.exclude(**{field: F(source)}) | queryset.filter(**{f"{field}__isnull": True})
+        if self.value() == "published":
+            return queryset.filter(**{field: F(source)})
+        return queryset
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(admin.ModelAdmin):
-    list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator"]
-    list_filter = ["measure__policy__plan", "fiscal_year", "section", "measure"]
+class NarrativeAdmin(SimpleHistoryAdmin):
+    list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator", "status"]
+    list_filter = ["measure__policy__plan", "fiscal_year", "section", DraftStatusFilter, "measure"]
     list_select_related = ["measure__policy", "indicator"]
     search_fields = ["text"]
-    autocomplete_fields = []
-    fields = ["measure", "indicator", "fiscal_year", "section", "position", "text"]
+    fields = [
+        "measure",
+        "indicator",
+        "fiscal_year",
+        "section",
+        "position",
+        "text",
+        "published_text",
+        "published_at",
+    ]
+    readonly_fields = ["published_text", "published_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).responsible_for(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Staff choose only among their own organisation's measures and indicators.
+        user = request.user
+        if db_field.name == "measure" and not user.has_perm("indicators.view_all_organisations"):
+            kwargs["queryset"] = Measure.objects.filter(organisation__members=user).select_related("policy")
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.responsible_for(user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The choices above already limit the form; a crafted POST is refused here as well.
+        user = request.user
+        measures = Measure.objects.all()
+        if not user.has_perm("indicators.view_all_organisations"):
+            measures = measures.filter(organisation__members=user)
+        if not measures.filter(pk=obj.measure_id).exists():
+            raise PermissionDenied
+        if (
+            obj.indicator_id
+            and not Indicator.objects.responsible_for(user).filter(pk=obj.indicator_id).exists()
+        ):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="内容")
     def short_text(self, narrative):
         return narrative.text if len(narrative.text) <= 40 else narrative.text[:40] + "…"
+
+    @admin.display(description="状態")
+    def status(self, narrative):
+        return "下書き" if narrative.is_draft else "公開済み"
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "fiscal_year", "value", "published_value", "status", "note"]
+    list_filter = ["indicator__plan", "fiscal_year", DraftStatusFilter, "indicator__measure__policy"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__code", "indicator__name"]
+    fields = ["indicator", "fiscal_year", "value", "note", "published_value", "published_at"]
+    readonly_fields = ["published_value", "published_at"]
+    change_list_template = "admin/entry/value_change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).responsible_for(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.responsible_for(request.user).select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The form offers only the user's indicators, but a crafted POST is checked here as well.
+        if not Indicator.objects.responsible_for(request.user).filter(pk=obj.indicator_id).exists():
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        Indicator.objects.filter(pk=obj.indicator_id).update(version=F("version") + 1)
+
+    @admin.display(description="状態")
+    def status(self, value):
+        return "下書き" if value.is_draft else "公開済み"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("bulk/", wrap(self.bulk_entry_view), name="indicators_indicatorvalue_bulk"),
+            path("publish/", wrap(self.publish_view), name="indicators_indicatorvalue_publish"),
+            path("template/", wrap(self.template_view), name="indicators_indicatorvalue_template"),
+            path("import/", wrap(self.import_view), name="indicators_indicatorvalue_import"),
+            path(
+                "changes/<int:indicator_id>/",
+                wrap(self.changes_view),
+                name="indicators_indicatorvalue_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def _plan_year(self, request):
+        form = PlanYearForm(request.GET or None)
+        if request.GET and form.is_valid():
+            return form, form.cleaned_data["plan"], form.cleaned_data["fy"]
+        return form, None, None
+
+    def bulk_entry_view(self, request):
+        """年度ごとの一括入力: every indicator the user is responsible for, last year's value beside the input."""
+        if not (request.user.has_perm("indicators.change_indicatorvalue")):
+            raise PermissionDenied
+        chooser, plan, fy = self._plan_year(request)
+        context = self._context(request, "実績値の一括入力", chooser=chooser, plan=plan, fy=fy)
+        if plan is None:
+            return TemplateResponse(request, "admin/entry/bulk.html", context)
+        indicators = list(
+            Indicator.objects.filter(plan=plan)
+            .responsible_for(request.user)
+            .prefetch_related("values")
+            .order_by("position", "code")
+        )
+        units = [indicator.unit for indicator in indicators]
+        initial = []
+        for indicator in indicators:
+            values = {v.fiscal_year: v for v in indicator.values.all()}
+            current = values.get(fy)
+            initial.append(
+                {
+                    "indicator_id": indicator.pk,
+                    "version": indicator.version,
+                    "value": "" if current is None else str(current.value),
+                    "note": current.note if current else "",
+                }
+            )
+        if request.method == "POST":
+            formset = ValueEntryFormSet(request.POST, units=units)
+            # Rows come back in the order they were sent; the units must follow the posted indicators.
+            posted = [request.POST.get(f"form-{i}-indicator_id") for i in range(len(units))]
+            if posted != [str(i.pk) for i in indicators]:
+                messages.error(
+                    request, "入力画面の内容が変わりました。画面を読み込み直してから入力してください。"
+                )
+                return redirect(request.get_full_path())
+            if formset.is_valid():
+                entries = [
+                    entry.ValueEntry(f["indicator_id"], f["value"], f["note"], f["version"])
+                    for f in formset.cleaned_data
+                ]
+                try:
+                    changed = entry.save_yearly_values(request.user, plan, fy, entries)
+                except entry.EditConflict as conflict:
+                    for line in conflict.args[0]:
+                        messages.error(
+                            request, f"保存しませんでした。{line} 画面を読み込み直して確かめてください。"
+                        )
+                    return redirect(request.get_full_path())
+                except ValidationError as error:
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect(request.get_full_path())
+                messages.success(
+                    request,
+                    f"{fiscal_year_label(fy)}の実績値を{changed}件保存しました（下書き）。承認者が公開すると市民に表示されます。",
+                )
+                return redirect(request.get_full_path())
+            messages.error(
+                request, "入力に誤りがあります。赤字のメッセージを確かめてください。何も保存していません。"
+            )
+        else:
+            formset = ValueEntryFormSet(initial=initial, units=units)
+        rows = []
+        for indicator, form in zip(indicators, formset.forms, strict=True):
+            values = {v.fiscal_year: v for v in indicator.values.all()}
+            previous = values.get(fy - 1)
+            current = values.get(fy)
+            rows.append({"indicator": indicator, "form": form, "previous": previous, "current": current})
+        context |= {"formset": formset, "rows": rows}
+        return TemplateResponse(request, "admin/entry/bulk.html", context)
+
+    def publish_view(self, request):
+        """公開: a 承認者 reviews a year's drafts and publishes them, all at once or per indicator."""
+        if not request.user.has_perm("indicators.publish_indicatorvalue"):
+            raise PermissionDenied
+        chooser, plan, fy = self._plan_year(request)
+        context = self._context(request, "下書きの確認と公開", chooser=chooser, plan=plan, fy=fy)
+        if plan is None:
+            return TemplateResponse(request, "admin/entry/publish.html", context)
+        if request.method == "POST":
+            chosen = None
+            if request.POST.get("scope") == "selected":
+                try:
+                    chosen = [int(pk) for pk in request.POST.getlist("indicator")]
+                except ValueError:
+                    chosen = []
+                if not chosen:
+                    messages.error(request, "公開する成果指標を選んでください。")
+                    return redirect(request.get_full_path())
+            values, narratives = entry.publish(request.user, plan, fy, chosen)
+            messages.success(
+                request, f"{fiscal_year_label(fy)}の実績値{values}件、取組内容{narratives}件を公開しました。"
+            )
+            return redirect(request.get_full_path())
+        pending = entry.drafts(request.user, plan, fy)
+        preview_url = reverse("plans:detail", args=[plan.slug]) + f"?fy={fy}&preview=1"
+        context |= {"drafts": pending, "preview_url": preview_url}
+        return TemplateResponse(request, "admin/entry/publish.html", context)
+
+    def template_view(self, request):
+        """The Excel template of a plan and year, for the indicators the user is responsible for."""
+        if not request.user.has_perm("indicators.change_indicatorvalue"):
+            raise PermissionDenied
+        _chooser, plan, fy = self._plan_year(request)
+        if plan is None:
+            messages.error(request, "計画と年度を選んでください。")
+            return redirect(reverse("admin:indicators_indicatorvalue_import"))
+        response = HttpResponse(
+            workbook.entry_template(request.user, plan, fy),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{workbook.template_filename(plan, fy)}"'
+        return response
+
+    def import_view(self, request):
+        """Excel での入力: upload → preview of every change with row errors → confirm → applied all at once."""
+        if not request.user.has_perm("indicators.change_indicatorvalue"):
+            raise PermissionDenied
+        chooser, plan, fy = self._plan_year(request)
+        context = self._context(request, "Excel ファイルでの入力", chooser=chooser, plan=plan, fy=fy)
+        if plan is None:
+            return TemplateResponse(request, "admin/entry/import.html", context)
+        upload = WorkbookUploadForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                entries = workbook.unsign_entries(request.POST.get("entries", ""))
+                changed = entry.save_yearly_values(request.user, plan, fy, entries)
+            except entry.EditConflict as conflict:
+                for line in conflict.args[0]:
+                    messages.error(request, f"何も保存していません。{line}")
+                return redirect(request.get_full_path())
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(request.get_full_path())
+            messages.success(request, f"Excel ファイルの内容で実績値を{changed}件保存しました（下書き）。")
+            return redirect(reverse("admin:indicators_indicatorvalue_bulk") + f"?plan={plan.pk}&fy={fy}")
+        if request.method == "POST":
+            upload = WorkbookUploadForm(request.POST, request.FILES)
+            if upload.is_valid():
+                try:
+                    preview = workbook.read_entry_workbook(
+                        upload.cleaned_data["file"].read(), request.user, plan, fy
+                    )
+                except ValidationError as error:
+                    upload.add_error("file", error)
+                else:
+                    context |= {"preview": preview, "token": workbook.sign_entries(preview.entries)}
+        context["upload"] = upload
+        return TemplateResponse(request, "admin/entry/import.html", context)
+
+    def changes_view(self, request, indicator_id):
+        """Every change to one indicator, its values and its narratives: who, when, before and after."""
+        indicator = get_object_or_404(Indicator.objects.responsible_for(request.user), pk=indicator_id)
+        if not request.user.has_perm("indicators.view_indicatorvalue"):
+            raise PermissionDenied
+        context = self._context(
+            request,
+            f"変更履歴: {indicator.code} {indicator.name}",
+            indicator=indicator,
+            changes=entry.indicator_history(indicator),
+        )
+        return TemplateResponse(request, "admin/entry/changes.html", context)

@@ -1,11 +1,29 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from indicators.models import Indicator
+from indicators.models import Indicator, responsible_q
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
 
 NOTE_MARK = "※"
+
+
+class NarrativeQuerySet(models.QuerySet):
+    def responsible_for(self, user):
+        """The narratives user may see as drafts and enter: those of measures of user's organisations.
+
+        A narrative tied to an indicator of another organisation is that organisation's.
+        """
+        if user.is_superuser or user.has_perm("indicators.view_all_organisations"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        organisations = list(user.organisations.values_list("pk", flat=True))
+        return self.filter(
+            Q(indicator__isnull=True, measure__organisation__in=organisations)
+            | Q(indicator__isnull=False) & responsible_q(user, prefix="indicator__")
+        )
 
 
 class Narrative(models.Model):
@@ -31,6 +49,17 @@ class Narrative(models.Model):
     section = models.CharField("区分", max_length=20, choices=Section.choices)
     position = models.PositiveSmallIntegerField("順番", default=1)
     text = models.TextField("内容", help_text="1項目ずつ入力します。注記は「※」で始めます。")
+    published_text = models.TextField(
+        "公開中の内容",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="空欄はまだ公開されていないことを表します。",
+    )
+    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
+    history = HistoricalRecords(verbose_name="取組内容の変更履歴")
+
+    objects = NarrativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure", "fiscal_year", "section", "position"]
@@ -65,6 +94,10 @@ class Narrative(models.Model):
     def clean(self):
         if self.indicator_id and self.measure_id and self.indicator.measure_id != self.measure_id:
             raise ValidationError({"indicator": "この成果指標は選択した取組のものではありません。"})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_text != self.text
 
     @property
     def is_note(self) -> bool:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,26 @@ ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
 def fiscal_year_in_range(field: str) -> Q:
     return Q(**{f"{field}__gte": MIN_FISCAL_YEAR, f"{field}__lte": MAX_FISCAL_YEAR})
+
+
+class Organisation(models.Model):
+    """A body responsible for measures and indicators: 熊本市 (or one of its departments) or 熊本市社会福祉協議会.
+
+    Staff members of an organisation enter the values and narratives of its indicators and measures only.
+    """
+
+    name = models.CharField("組織名", max_length=100, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organisations", verbose_name="所属する職員"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "担当組織"
+        verbose_name_plural = "担当組織"
+
+    def __str__(self):
+        return self.name
 
 
 class GradingMethod(models.TextChoices):
@@ -159,6 +180,15 @@ class Measure(models.Model):
     )
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
     title = models.CharField("取組", max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name="担当組織",
+        help_text="この取組の取組内容（主な取組・課題）を入力する組織です。",
+    )
 
     class Meta:
         ordering = ["policy__plan", "policy__number", "number"]

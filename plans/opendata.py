@@ -35,7 +35,7 @@ def value_rows(row: IndicatorProgress) -> list[tuple[str, int, Decimal]]:
     rows = []
     if indicator.has_baseline:
         rows.append(("baseline", indicator.baseline_fy, indicator.baseline_value))
-    rows += [("actual", fy, value) for fy, value in sorted(indicator.actuals().items())]
+    rows += [("actual", fy, value) for fy, value in sorted(row.actuals.items())]
     if indicator.has_target:
         rows.append(("target", indicator.target_fy, indicator.target_value))
     return rows
@@ -119,7 +119,7 @@ def indicator_json(row: IndicatorProgress) -> dict:
         "target": {"fy": indicator.target_fy, "value": number(indicator.target_value)}
         if indicator.has_target
         else None,
-        "actuals": {str(fy): number(value) for fy, value in sorted(indicator.actuals().items())},
+        "actuals": {str(fy): number(value) for fy, value in sorted(row.actuals.items())},
         "evaluation": evaluation_json(row.evaluation),
     }
 
@@ -153,7 +153,7 @@ def plan_json(progress: PlanProgress, base_url: str = "") -> dict:
                                 "fy": narrative.fiscal_year,
                                 "section": narrative.section,
                                 "indicator": narrative.indicator.code if narrative.indicator_id else None,
-                                "text": narrative.text,
+                                "text": narrative.published_text,
                             }
                             for narrative in measure.narratives
                         ],

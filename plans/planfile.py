@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
@@ -577,15 +578,20 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
         },
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
+    now = timezone.now()
     for fy, value in data.actuals.items():
+        # The plan file is the approved record: what it says is published at once.
         IndicatorValue.objects.update_or_create(
-            indicator=indicator, fiscal_year=fy, defaults={"value": value}
+            indicator=indicator,
+            fiscal_year=fy,
+            defaults={"value": value, "published_value": value, "published_at": now},
         )
     return indicator
 
 
 def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: list[NarrativeData]):
     positions: dict[tuple[int, str], int] = {}
+    now = timezone.now()
     for entry in entries:
         key = (entry.fy, entry.section)
         positions[key] = positions.get(key, 0) + 1
@@ -596,6 +602,8 @@ def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: lis
             section=entry.section,
             position=positions[key],
             text=entry.text,
+            published_text=entry.text,
+            published_at=now,
         )
 
 

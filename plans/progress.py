@@ -21,13 +21,14 @@ class IndicatorProgress:
     evaluation: evaluation.Evaluation
     measure: Measure
     policy: BasicPolicy
+    actuals: dict  # {fiscal year: value}: the published values, or the drafts in a preview
 
 
 @dataclass
 class MeasureProgress:
     measure: Measure
     indicators: list[IndicatorProgress]
-    narratives: list[Narrative]
+    narratives: list[Narrative]  # the published ones (shown with published_text), or all in a preview
     counts: dict[evaluation.Grade, int]
 
     def narratives_about(self, indicator: Indicator) -> list[Narrative]:
@@ -51,6 +52,8 @@ class PlanProgress:
     plan: Plan
     fy: int
     rule: evaluation.GradingRule
+    preview: bool = False
+    draft_narratives: set[int] = field(default_factory=set)  # shown as drafts in a preview
     policies: list[PolicyProgress] = field(default_factory=list)
     counts: dict[evaluation.Grade, int] = field(default_factory=dict)
 
@@ -63,8 +66,23 @@ class PlanProgress:
         return evaluation.grade_scale(self.rule)
 
 
-def plan_progress(plan: Plan, fy: int, policy_number: int | None = None) -> PlanProgress:
-    """The plan (or one of its basic policies) at the end of fiscal year fy."""
+def plan_progress(plan: Plan, fy: int, policy_number: int | None = None, preview_for=None) -> PlanProgress:
+    """The plan (or one of its basic policies) at the end of fiscal year fy, as citizens see it.
+
+    With preview_for (a staff user), the drafts that user may see (values and narratives entered but not yet
+    published: their own organisation's, or all for 承認者 and 閲覧) are shown in place of the published ones.
+    """
+    preview = preview_for is not None
+    draft_indicators, draft_narratives = set(), set()
+    if preview:
+        draft_indicators = set(
+            Indicator.objects.filter(plan=plan).responsible_for(preview_for).values_list("pk", flat=True)
+        )
+        draft_narratives = set(
+            Narrative.objects.filter(measure__policy__plan=plan)
+            .responsible_for(preview_for)
+            .values_list("pk", flat=True)
+        )
     rule = grading_rule(plan)
     policies = plan.policies.prefetch_related(
         Prefetch("measures", queryset=Measure.objects.order_by("number")),
@@ -81,16 +99,24 @@ def plan_progress(plan: Plan, fy: int, policy_number: int | None = None) -> Plan
     )
     if policy_number is not None:
         policies = policies.filter(number=policy_number)
-    progress = PlanProgress(plan=plan, fy=fy, rule=rule)
+    progress = PlanProgress(plan=plan, fy=fy, rule=rule, preview=preview)
+    progress.draft_narratives = draft_narratives
     for policy in policies:
         measures = []
         for measure in policy.measures.all():
             rows = [
-                IndicatorProgress(indicator, indicator.evaluate(fy, rule), measure, policy)
+                IndicatorProgress(
+                    indicator,
+                    indicator.evaluate(fy, rule, indicator.pk in draft_indicators),
+                    measure,
+                    policy,
+                    indicator.actuals(indicator.pk in draft_indicators),
+                )
                 for indicator in measure.indicators.all()
             ]
             counts = evaluation.count_grades([row.evaluation.grade for row in rows], rule)
-            measures.append(MeasureProgress(measure, rows, list(measure.narratives.all()), counts))
+            narratives = [n for n in measure.narratives.all() if n.pk in draft_narratives or n.published_text]
+            measures.append(MeasureProgress(measure, rows, narratives, counts))
         policy_rows = [row for measure in measures for row in measure.indicators]
         counts = evaluation.count_grades([row.evaluation.grade for row in policy_rows], rule)
         progress.policies.append(PolicyProgress(policy, measures, counts))

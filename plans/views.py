@@ -40,12 +40,22 @@ def selected_fiscal_year(request, plan: Plan) -> int:
     return fy
 
 
-def plan_page_context(plan: Plan, fy: int) -> dict:
+def preview_user(request):
+    """The staff member asking to preview drafts (?preview=1) on the public pages, or None."""
+    user = request.user
+    wanted = request.GET.get("preview") == "1" and user.is_authenticated and user.is_staff
+    return user if wanted and user.has_perm("indicators.view_indicatorvalue") else None
+
+
+def plan_page_context(plan: Plan, fy: int, preview: bool = False) -> dict:
     return {
         "plan": plan,
         "fy": fy,
         "fy_label": fiscal_year_label(fy),
         "fy_choices": [(year, fiscal_year_label(year)) for year in plan.fiscal_years],
+        "preview": preview,
+        "keep_params": [("preview", "1")] if preview else [],
+        "query": f"fy={fy}&preview=1" if preview else f"fy={fy}",
     }
 
 
@@ -62,8 +72,11 @@ def plan_detail(request, slug):
         fy = selected_fiscal_year(request, plan)
     except BadRequest as error:
         return bad_request(request, str(error))
-    progress = plan_progress(plan, fy)
-    context = plan_page_context(plan, fy) | {"progress": progress, "keys": grade_keys(progress.rule)}
+    progress = plan_progress(plan, fy, preview_for=preview_user(request))
+    context = plan_page_context(plan, fy, progress.preview) | {
+        "progress": progress,
+        "keys": grade_keys(progress.rule),
+    }
     return render(request, "plans/detail.html", context)
 
 
@@ -73,10 +86,10 @@ def policy_detail(request, slug, number):
         fy = selected_fiscal_year(request, plan)
     except BadRequest as error:
         return bad_request(request, str(error))
-    progress = plan_progress(plan, fy, policy_number=number)
+    progress = plan_progress(plan, fy, policy_number=number, preview_for=preview_user(request))
     if not progress.policies:
         return render(request, "errors/not_found.html", {"message": "この基本方針はありません。"}, status=404)
-    context = plan_page_context(plan, fy) | {
+    context = plan_page_context(plan, fy, progress.preview) | {
         "progress": progress,
         "policy": progress.policies[0],
         "keys": grade_keys(progress.rule),
@@ -94,13 +107,15 @@ def indicator_detail(request, slug, code):
         fy = selected_fiscal_year(request, plan)
     except BadRequest as error:
         return bad_request(request, str(error))
-    progress = plan_progress(plan, fy)
+    progress = plan_progress(plan, fy, preview_for=preview_user(request))
     row = find_indicator(progress, code)
     if row is None:
         return render(request, "errors/not_found.html", {"message": "この成果指標はありません。"}, status=404)
     measure = next(m for p in progress.policies for m in p.measures if m.measure.pk == row.measure.pk)
     indicator = row.indicator
-    context = plan_page_context(plan, fy) | {
+    context = plan_page_context(plan, fy, progress.preview) | {
+        "progress": progress,
+        "last_updated": indicator.last_published(),
         "row": row,
         "indicator": indicator,
         "result": row.evaluation,
@@ -134,9 +149,17 @@ def indicator_chart(request, slug, code, mini=False):
     except BadRequest as error:
         return bad_request(request, str(error))
     indicator = get_object_or_404(Indicator.objects.with_values(), plan=plan, code=code)
+    user = preview_user(request)
+    drafts = user is not None and Indicator.objects.responsible_for(user).filter(pk=indicator.pk).exists()
     rule = grading_rule(plan)
-    svg = charts.indicator_svg(indicator, indicator.evaluate(fy, rule), grade_scale(rule), fy, mini=mini)
-    return svg_response(svg)
+    result = indicator.evaluate(fy, rule, drafts)
+    svg = charts.indicator_svg(
+        indicator, result, grade_scale(rule), fy, mini=mini, actuals=indicator.actuals(drafts)
+    )
+    response = svg_response(svg)
+    if drafts:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def grade_chart(request, slug):
@@ -163,7 +186,7 @@ def indicator_list(request, slug):
         fy = selected_fiscal_year(request, plan)
     except BadRequest as error:
         return bad_request(request, str(error))
-    progress = plan_progress(plan, fy)
+    progress = plan_progress(plan, fy, preview_for=preview_user(request))
     keys = grade_keys(progress.rule)
     rows = indicator_rows(progress, keys)
     filters = {
@@ -180,7 +203,7 @@ def indicator_list(request, slug):
     ]
     table = IndicatorTable(rows)
     RequestConfig(request, paginate=False).configure(table)
-    context = plan_page_context(plan, fy) | {
+    context = plan_page_context(plan, fy, progress.preview) | {
         "progress": progress,
         "table": table,
         "filters": filters,

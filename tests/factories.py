@@ -28,6 +28,7 @@ def make_indicator(
     baseline=None,
     target=None,
     actuals=None,
+    published=True,
     **fields,
 ) -> Indicator:
     """baseline and target are (fy, value) pairs; actuals is {fy: value}; values may be str or Decimal."""
@@ -45,12 +46,21 @@ def make_indicator(
         **fields,
     )
     for fy, value in (actuals or {}).items():
-        IndicatorValue.objects.create(indicator=indicator, fiscal_year=fy, value=Decimal(str(value)))
+        value = Decimal(str(value))
+        IndicatorValue.objects.create(
+            indicator=indicator, fiscal_year=fy, value=value, published_value=value if published else None
+        )
     return indicator
 
 
 def make_narrative(
-    measure, fiscal_year=2020, section="initiatives", position=1, text="取組の内容", indicator=None
+    measure,
+    fiscal_year=2020,
+    section="initiatives",
+    position=1,
+    text="取組の内容",
+    indicator=None,
+    published=True,
 ):
     return Narrative.objects.create(
         measure=measure,
@@ -59,4 +69,5 @@ def make_narrative(
         section=section,
         position=position,
         text=text,
+        published_text=text if published else "",
     )

@@ -283,7 +283,10 @@ def test_charts_are_served_as_svg_and_redrawn_when_a_value_changes(client, kumam
     assert first.content.decode().startswith("<svg")
     assert client.get(url).content == first.content
 
-    IndicatorValue.objects.filter(indicator__code="3-1-1", fiscal_year=2021).update(value=Decimal("3900"))
+    values = IndicatorValue.objects.filter(indicator__code="3-1-1", fiscal_year=2021)
+    values.update(value=Decimal("3900"))  # a draft: citizens still see the published chart
+    assert client.get(url).content == first.content
+    values.update(published_value=Decimal("3900"))
 
     assert client.get(url).content != first.content
 

@@ -1,0 +1,79 @@
+"""Forms of the staff screens: choosing a plan and year, the yearly bulk entry, the Excel upload."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from initiatives.entry import parse_value
+from plans.fiscal_years import fiscal_year_label
+from plans.models import Plan
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class PlanYearForm(forms.Form):
+    plan = forms.ModelChoiceField(Plan.objects.all(), label="計画", empty_label=None)
+    fy = forms.TypedChoiceField(label="年度", coerce=int, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = sorted({fy for plan in Plan.objects.all() for fy in plan.fiscal_years})
+        self.fields["fy"].choices = [(fy, fiscal_year_label(fy)) for fy in years]
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, fy = cleaned.get("plan"), cleaned.get("fy")
+        if plan and fy and not plan.contains_fiscal_year(fy):
+            self.add_error("fy", f"{fy}年度は計画期間（{plan.start_fy}～{plan.end_fy}年度）の外です。")
+        return cleaned
+
+
+class ValueEntryForm(forms.Form):
+    """One indicator's row of the bulk entry screen."""
+
+    indicator_id = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.CharField(label="実績値", required=False, max_length=40)
+    note = forms.CharField(label="備考", required=False, max_length=500)
+
+    def __init__(self, *args, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def clean_value(self):
+        text = self.cleaned_data["value"].strip()
+        if not text:
+            return None
+        return parse_value(text, self.unit)
+
+
+class BaseValueEntryFormSet(forms.BaseFormSet):
+    def __init__(self, *args, units: list[str], **kwargs):
+        self.units = units
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"unit": self.units[index] if index is not None and index < len(self.units) else ""}
+
+    def clean(self):
+        ids = [form.cleaned_data.get("indicator_id") for form in self.forms if form.cleaned_data]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("同じ成果指標が2回送信されました。画面を読み込み直してください。")
+
+
+ValueEntryFormSet = forms.formset_factory(
+    ValueEntryForm, formset=BaseValueEntryFormSet, extra=0, max_num=2000, validate_max=True
+)
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label="入力用 Excel ファイル（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise ValidationError("ファイルが空です。")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"ファイルが大きすぎます（{upload.size / 1024 / 1024:.1f} MB）。{MAX_UPLOAD_BYTES // 1024 // 1024} MB までです。"
+            )
+        return upload
