@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponse
 
-from plans.models import BasicPolicy, GradeBand, Measure, Plan
+from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BasicPolicyInline(admin.StackedInline):
@@ -20,13 +24,13 @@ class GradeBandInline(admin.TabularInline):
 class MeasureInline(admin.TabularInline):
     model = Measure
     extra = 0
-    fields = ["number", "title"]
+    fields = ["number", "title", "organisation"]
     show_change_link = True
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "period", "philosophy"]
+    list_display = ["title", "slug", "period", "philosophy", "grading_method"]
     search_fields = ["title", "slug", "philosophy"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "philosophy", "summary"]}),
@@ -34,12 +38,28 @@ class PlanAdmin(admin.ModelAdmin):
             "計画期間",
             {"fields": ["start_fy", "end_fy"], "description": "西暦の年度で入力します（例: 2020）。"},
         ),
+        ("評価", {"fields": ["grading_method"]}),
     ]
-    inlines = [BasicPolicyInline]
+    inlines = [GradeBandInline, BasicPolicyInline]
+    actions = ["download_report"]
 
     @admin.display(description="計画期間")
     def period(self, plan):
         return plan.period_label
+
+    @admin.action(description="Excel 報告書をダウンロード（実績値がある最新の年度）")
+    def download_report(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "報告書を出力する計画を1つだけ選んでください。", messages.WARNING)
+            return None
+        plan = queryset.get()
+        fy = plan.default_fiscal_year()
+        # The report is a whole-plan feature that sits above the models this admin belongs to.
+        from indicators.exports import build_report
+
+        response = HttpResponse(build_report(plan, fy), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
+        return response
 
 
 @admin.register(BasicPolicy)
@@ -53,12 +73,26 @@ class BasicPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["code_display", "title", "policy"]
-    list_filter = ["policy__plan", "policy"]
-    list_select_related = ["policy__plan"]
+    list_display = ["code_display", "title", "policy", "organisation"]
+    list_filter = ["policy__plan", "policy", "organisation"]
+    list_select_related = ["policy__plan", "organisation"]
     search_fields = ["title"]
     ordering = ["policy__plan", "policy__number", "number"]
 
     @admin.display(description="番号", ordering="number")
     def code_display(self, measure):
         return measure.code
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members_count=Count("members"))
+
+    @admin.display(description="職員数", ordering="members_count")
+    def member_count(self, organisation):
+        return organisation.members_count

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/grades.svg", views.grade_chart, name="grade_chart"),
     path("plans/<slug:slug>/data.csv", views.plan_csv, name="csv"),
+    path("plans/<slug:slug>/report.xlsx", views.report_xlsx, name="report"),
     path("api/plans/", views.api_plans, name="api_plans"),
     path("api/plans/<slug:slug>/", views.api_plan, name="api_plan"),
 ]

@@ -9,12 +9,15 @@ from django_tables2 import RequestConfig
 
 from indicators import charts
 from indicators.evaluation import explanation, grade_keys, grade_scale
+from indicators.exports import build_report
 from indicators.models import Indicator, grading_rule
 from indicators.tables import IndicatorTable, indicator_rows
 from plans import opendata
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from plans.progress import plan_progress
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BadRequest(Exception):
@@ -56,6 +59,7 @@ def plan_page_context(plan: Plan, fy: int, preview: bool = False) -> dict:
         "preview": preview,
         "keep_params": [("preview", "1")] if preview else [],
         "query": f"fy={fy}&preview=1" if preview else f"fy={fy}",
+        "report_url": reverse("plans:report", args=[plan.slug]) + f"?fy={fy}",
     }
 
 
@@ -210,6 +214,17 @@ def indicator_list(request, slug):
         "grade_choices": [(key, f"{grade.mark} {grade.label}") for grade, (key, _) in keys.items()],
     }
     return render(request, "plans/indicator_list.html", context)
+
+
+def report_xlsx(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        fy = selected_fiscal_year(request, plan)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    response = HttpResponse(build_report(plan, fy), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
+    return response
 
 
 def plan_csv(request, slug):

@@ -141,3 +141,23 @@ def test_two_narratives_in_the_same_place_get_a_japanese_message(staff_client, m
 
     assert response.status_code == 200
     assert "同じ取組・年度・区分に同じ順番の項目がすでにあります。" in response.content.decode()
+
+
+def test_staff_can_set_a_plans_grading_rule_in_the_admin(staff_client, kumamoto_plan):
+    response = staff_client.get(reverse("admin:plans_plan_change", args=[kumamoto_plan.pk]))
+
+    content = response.content.decode()
+    assert 'name="grading_method"' in content
+    assert "達成率の区分で評価" in content
+    assert "評価区分（「達成率の区分で評価」のとき、上から順に当てはめます）" in content
+    assert 'name="grade_bands-TOTAL_FORMS"' in content
+
+
+def test_the_organisation_list_counts_members(staff_client, db):
+    from plans.models import Organisation
+
+    Organisation.objects.create(name="熊本市社会福祉協議会")
+
+    response = staff_client.get(reverse("admin:plans_organisation_changelist"))
+
+    assert "熊本市社会福祉協議会" in response.content.decode()

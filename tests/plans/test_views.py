@@ -316,3 +316,32 @@ def test_pages_show_the_charts_with_text_alternatives(client, kumamoto_plan):
     assert f'src="/plans/{SLUG}/indicators/1-1-1/mini.svg?fy=2021"' in plan_page
     assert f'src="/plans/{SLUG}/indicators/1-1-1/chart.svg?fy=2021"' in indicator_page
     assert "数値は下の表のとおりです。" in indicator_page
+
+
+def test_the_excel_report_downloads_for_the_chosen_year(client, kumamoto_plan):
+    import openpyxl
+
+    response = client.get(f"/plans/{SLUG}/report.xlsx?fy=2020")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{SLUG}-2020.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:2] == ["概要", "成果指標一覧"]
+    assert client.get(f"/plans/{SLUG}/report.xlsx?fy=2031").status_code == 400
+
+
+def test_plan_and_policy_pages_link_the_excel_report(client, kumamoto_plan):
+    assert f'href="/plans/{SLUG}/report.xlsx?fy=2021"' in page(client, f"/plans/{SLUG}/")
+    assert f'href="/plans/{SLUG}/report.xlsx?fy=2020"' in page(client, f"/plans/{SLUG}/policies/1/?fy=2020")
+
+
+def test_the_plan_admin_action_downloads_the_report(client, kumamoto_plan, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", password="unused-password-2"))
+
+    response = client.post(
+        reverse("admin:plans_plan_changelist"),
+        {"action": "download_report", "_selected_action": [kumamoto_plan.pk]},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{SLUG}-2021.xlsx"'

@@ -1,0 +1,761 @@
+"""The Excel report of a plan at the end of a fiscal year, printed for council members and the review committee.
+
+`build_report(plan, fy)` returns the workbook as bytes; the view or the `export_report` command wraps them.
+Sheets: 概要 (the plan, grade counts per basic policy and a chart of them), 成果指標一覧 (one row per
+indicator, numbers as numbers, for filtering and sorting) and one sheet per basic policy (its indicators,
+each with a chart, and the narratives of its measures). Every sheet prints on A4 landscape, one page wide.
+
+The workbook is written in openpyxl's write-only mode, which streams rows to temporary files: memory grows
+with the plan (which `plan_progress` holds anyway), not with the cells. That mode needs column widths and
+row heights before the rows, so each sheet first lays out its rows as plain values, then writes them.
+"""
+
+import unicodedata
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from math import ceil, floor, log10
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.chart.title import Title, title_maker
+from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators import evaluation
+from indicators.models import Direction, Indicator
+from initiatives.models import NOTE_MARK, Narrative
+from plans.fiscal_years import fiscal_year_label, short_label, wareki
+from plans.models import BasicPolicy, Plan
+from plans.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress, plan_progress
+
+CREATOR = "地域福祉計画 進捗管理"
+OVERVIEW_SHEET = "概要"
+LIST_SHEET = "成果指標一覧"
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+NO_BASELINE = "なし"
+
+# Fills and colours stay legible on a monochrome printer: light fills, dark marks.
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+GRADE_COLOURS = {"◎": "2E7D32", "○": "1F77B4", "△": "F2A900", "×": "C62828", "－": "9E9E9E"}
+BAND_COLOURS = ["2E7D32", "1F77B4", "F2A900", "C62828", "6A1B9A", "00838F", "5D4037"]
+BASELINE_COLOUR, ACTUAL_COLOUR, TARGET_COLOUR = "A6A6A6", "4472C4", "ED7D31"
+
+# A column width unit is the width of one digit of the default font (Calibri 11, 7 pixels in Excel); an
+# 11-point Japanese glyph takes a little over two. Rows are measured in points.
+DIGIT_PX = 7
+GLYPH_SPREAD = 1.05
+LINE_HEIGHT = 17  # points per line of 11-point Japanese text, enough for Yu Gothic's tall lines
+MAX_ROW_HEIGHT = 409  # Excel's limit
+DEFAULT_ROW_HEIGHT = 15
+# A4 landscape within the margins set by print_setup, in points and in pixels (96 per inch).
+MARGIN_SIDE, MARGIN_END = 0.4, 0.6  # inches
+PRINTABLE_WIDTH_PX = (841.9 - 2 * MARGIN_SIDE * 72) * 96 / 72
+PRINTABLE_HEIGHT = 595.3 - 2 * MARGIN_END * 72
+OVERVIEW_CHART_HEIGHT = 210
+
+STYLES = [
+    NamedStyle("表題", font=Font(size=16, bold=True)),
+    NamedStyle("見出し", font=Font(size=12, bold=True), border=Border(bottom=Side(style="medium"))),
+    NamedStyle("項目名", font=Font(bold=True), alignment=Alignment(vertical="top")),
+    NamedStyle("説明", alignment=Alignment(vertical="top", wrap_text=True)),
+    NamedStyle("日付", number_format=DATE_FORMAT, alignment=Alignment(horizontal="left", vertical="top")),
+    NamedStyle(
+        "表の見出し",
+        font=Font(bold=True),
+        fill=HEADER_FILL,
+        border=BOX,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    NamedStyle("表の文字", border=BOX, alignment=Alignment(vertical="center", wrap_text=True)),
+    NamedStyle("表の文章", border=BOX, alignment=Alignment(vertical="top", wrap_text=True)),
+    NamedStyle(
+        "表の中央", border=BOX, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ),
+    NamedStyle("表の率", number_format=PERCENT_FORMAT, border=BOX, alignment=Alignment(vertical="center")),
+    NamedStyle("表の件数", number_format=COUNT_FORMAT, border=BOX, alignment=Alignment(vertical="center")),
+    NamedStyle("表の合計", number_format=COUNT_FORMAT, font=Font(bold=True), fill=TOTAL_FILL, border=BOX),
+    NamedStyle("表の合計見出し", font=Font(bold=True), fill=TOTAL_FILL, border=BOX),
+    # The left-hand cells of an indicator's block on a policy sheet: one frame around the rows.
+    NamedStyle(
+        "枠の上",
+        border=Border(left=THIN, right=THIN, top=THIN),
+        alignment=Alignment(vertical="top", wrap_text=True),
+    ),
+    NamedStyle(
+        "枠の中", border=Border(left=THIN, right=THIN), alignment=Alignment(vertical="top", wrap_text=True)
+    ),
+    NamedStyle(
+        "枠の下",
+        border=Border(left=THIN, right=THIN, bottom=THIN),
+        alignment=Alignment(vertical="top", wrap_text=True),
+    ),
+]
+MAX_DECIMALS = 4  # the scale values are stored with
+WRAPPING = {style.name for style in STYLES if style.alignment.wrap_text}
+BOLD = {style.name: 1.1 for style in STYLES if style.font.b}
+
+
+def number_style(decimals: int) -> str:
+    return f"表の数値{decimals}"
+
+
+def number_format(decimals: int) -> str:
+    """'#,##0' for counts, '#,##0.00' for 92.43: as many decimals as the indicator is written with."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+STYLES += [
+    NamedStyle(
+        number_style(decimals),
+        number_format=number_format(decimals),
+        border=BOX,
+        alignment=Alignment(vertical="center"),
+    )
+    for decimals in range(MAX_DECIMALS + 1)
+]
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes: East Asian wide characters (and ambiguous ones, wide in a Japanese font) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def year_header(fy: int) -> str:
+    """ "R2（2020）": the era form the plan's tables use, then the Western year."""
+    return f"{short_label(fy)}（{fy}）"
+
+
+def as_of_label(fy: int) -> str:
+    return f"{fiscal_year_label(fy)}末時点"
+
+
+def policy_sheet_name(policy: BasicPolicy) -> str:
+    return f"基本方針{policy.numeral}"
+
+
+def decimals_of(indicator: Indicator) -> int:
+    """The most decimals among the indicator's values, so that 92.43 and 95.1 both print as written."""
+    values = [indicator.baseline_value, indicator.target_value, *indicator.actuals().values()]
+    exponents = [value.as_tuple().exponent for value in values if value is not None]
+    return min(max([0, *(-exponent for exponent in exponents)]), MAX_DECIMALS)
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A cell value: whole numbers as int, others as float (openpyxl writes both as numbers)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def rate(percent: Decimal | None) -> float | None:
+    """92.43 (percent) → 0.9243, shown as 92.4% by the cell's percent format."""
+    return None if percent is None else float(percent / 100)
+
+
+def grade_header(grade: evaluation.Grade) -> str:
+    return f"{grade.mark} {grade.label}"
+
+
+def grade_colours(scale: Sequence[evaluation.Grade]) -> list[str]:
+    if all(grade.mark in GRADE_COLOURS for grade in scale) and len({g.mark for g in scale}) == len(scale):
+        return [GRADE_COLOURS[grade.mark] for grade in scale]
+    return [
+        GRADE_COLOURS["－"] if grade == evaluation.NOT_EVALUATED else BAND_COLOURS[i % len(BAND_COLOURS)]
+        for i, grade in enumerate(scale)
+    ]
+
+
+def published_bullets(narratives: list[Narrative], fy: int, section: str) -> list[str]:
+    """The published bullets of one year and section: "・" before each, a ※ note kept as written.
+
+    Drafts (text entered but not yet published) are not public and stay out of the report.
+    """
+    texts = [n.published_text for n in narratives if (n.fiscal_year, n.section) == (fy, section)]
+    return [text if text.startswith(NOTE_MARK) else f"・{text}" for text in texts if text]
+
+
+# --- Laying out a sheet --------------------------------------------------------------------------------
+
+
+@dataclass
+class Layout:
+    """A sheet's rows as (value, style) pairs, with what must be known before they are written."""
+
+    rows: list[list[tuple[object, str | None] | None]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    charts: list = field(default_factory=list)
+    groups: dict[int, int] = field(default_factory=dict)  # first row: last row, to print on one page
+
+    def add(self, *cells: tuple[object, str | None] | None, height: float | None = None) -> int:
+        """Append a row; return its 1-based number. Rows without a height are measured when written."""
+        self.rows.append(list(cells))
+        if height is not None:
+            self.heights[len(self.rows)] = height
+        return len(self.rows)
+
+    def blank(self) -> int:
+        return self.add()
+
+    def keep_together(self, first: int, last: int) -> None:
+        self.groups[first] = last
+
+    def page_breaks(
+        self, heights: dict[int, float | None], widths: dict[int, int], title_rows: int
+    ) -> list[int]:
+        """The rows after which to start a new page so that no group of rows is split.
+
+        Every row's height is known (written out, or the default), and so is the print scale of a sheet
+        fitted to one page wide, so pages can be counted here as the spreadsheet program will count them.
+        """
+        points = [heights[n] or DEFAULT_ROW_HEIGHT for n in range(1, len(self.rows) + 1)]
+        width_px = sum(width * DIGIT_PX + 5 for width in widths.values())
+        scale = min(1, PRINTABLE_WIDTH_PX / width_px)
+        # A little room to spare, for rounding in the spreadsheet program.
+        capacity = (PRINTABLE_HEIGHT - sum(points[:title_rows]) * scale) / scale * 0.95
+        breaks, used, number_ = [], 0.0, title_rows + 1
+        while number_ <= len(self.rows):
+            last = self.groups.get(number_, number_)
+            height = sum(points[number_ - 1 : last])
+            if used and used + height > capacity:
+                breaks.append(number_ - 1)
+                used = 0.0
+            used += height
+            number_ = last + 1
+        return breaks
+
+    def widths(self, minimum: dict[int, int], maximum: dict[int, int]) -> dict[int, int]:
+        """Each column as wide as its widest line of text (Japanese counted as two), within the bounds."""
+        widest: dict[int, float] = {}
+        for row in self.rows:
+            for column, cell in enumerate(row, 1):
+                if cell is None or cell[0] is None or column not in maximum:
+                    continue
+                text, style = cell_text(*cell), cell[1]
+                width = max(display_width(line) for line in text.split("\n")) * BOLD.get(style, 1)
+                widest[column] = max(widest.get(column, 0), width)
+        return {
+            column: max(minimum.get(column, 4), min(ceil(widest.get(column, 0)) + 2, maximum[column]))
+            for column in maximum
+        }
+
+    def height(self, row: list, widths: dict[int, int]) -> float | None:
+        """Enough points for the most lines any wrapped cell of the row needs, or None for one line.
+
+        Neither LibreOffice nor every Excel fits rows to wrapped text when opening a file, so the height is
+        written out, estimated a little generously.
+        """
+        lines = 1
+        for column, cell in enumerate(row, 1):
+            if cell is None or cell[1] not in WRAPPING or cell[0] in (None, ""):
+                continue
+            usable = max(widths.get(column, 9) - 1.5, 1)
+            factor = GLYPH_SPREAD * BOLD.get(cell[1], 1)
+            needed = sum(
+                max(1, ceil(display_width(line) * factor / usable)) for line in str(cell[0]).split("\n")
+            )
+            lines = max(lines, needed)
+        return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+
+
+def cell_text(value: object, style: str | None) -> str:
+    """The text a cell shows, to measure it."""
+    style = style or ""
+    if isinstance(value, float | int) and style.startswith("表の数値"):
+        return f"{value:,.{int(style.removeprefix('表の数値'))}f}"
+    if isinstance(value, float) and style == "表の率":
+        return f"{value:.1%}"
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def write_layout(ws, layout: Layout, widths: dict[int, int], title_rows: int | None = None) -> None:
+    """Write the rows and charts.
+
+    In write-only mode the sheet's properties, views and column widths go out with the first row, so print
+    settings and frozen panes must be set before this is called.
+    """
+    styles = {}
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+    heights = {n: layout.heights.get(n) or layout.height(row, widths) for n, row in enumerate(layout.rows, 1)}
+    for number_, height in heights.items():
+        if height is not None:
+            ws.row_dimensions[number_].height = height
+    if title_rows is not None:
+        for number_ in layout.page_breaks(heights, widths, title_rows):
+            ws.row_breaks.append(Break(id=number_))
+    for row in layout.rows:
+        cells = []
+        for cell in row:
+            if cell is None:
+                cells.append(None)
+                continue
+            value, style = cell
+            written = WriteOnlyCell(ws, value=value)
+            if style in styles:
+                written._style = copy(styles[style])  # as openpyxl's docs copy styles: much faster
+            elif style:
+                written.style = style
+                styles[style] = copy(written._style)
+            cells.append(written)
+        ws.append(cells)
+    for chart in layout.charts:
+        ws.add_chart(chart)
+
+
+def print_setup(ws, plan: Plan, fy: int, title_rows: str) -> None:
+    """A4 landscape, one page wide and as many long as needed, titles repeated, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_END
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = title_rows
+    escaped = plan.title.replace("&", "&&")
+    ws.oddHeader.right.text = as_of_label(fy)
+    ws.oddHeader.right.size = 9
+    ws.oddFooter.left.text = escaped
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = "&A"
+    ws.oddFooter.right.size = 9
+
+
+# Parts of charts are built once and shared: a plan of a thousand indicators has a thousand charts, and
+# openpyxl only reads these objects when it writes the file.
+
+
+@cache
+def text_properties(size: int) -> RichText:
+    """Chart text at `size` points (charts otherwise take the spreadsheet program's default, often 10)."""
+    properties = CharacterProperties(sz=size * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)])
+
+
+def chart_title(text: str, size: int = 11) -> Title:
+    title = title_maker(text)
+    for paragraph in title.tx.rich.paragraphs:
+        paragraph.pPr.defRPr = CharacterProperties(sz=size * 100, b=True)
+        for run in paragraph.r:
+            run.rPr = CharacterProperties(sz=size * 100, b=True)
+    title.overlay = False
+    return title
+
+
+def anchor_over(first_column: int, last_column: int, first_row: int, last_row: int) -> TwoCellAnchor:
+    """Stretch a chart over the cells from first_column, first_row to last_column, last_row (1-based).
+
+    Anchored to cell edges rather than sized in pixels, the chart fills its cells in any spreadsheet
+    program, whatever width it gives a column.
+    """
+    return TwoCellAnchor(
+        _from=AnchorMarker(col=first_column - 1, row=first_row - 1),
+        to=AnchorMarker(col=last_column, row=last_row),
+    )
+
+
+def keep_axes(chart: BarChart, size: int) -> None:
+    """Show both axes (Excel hides an axis that is not explicitly kept) with labels at `size` points."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.txPr = text_properties(size)
+    chart.y_axis.txPr = text_properties(size)
+
+
+# --- 概要 ------------------------------------------------------------------------------------------------
+
+
+def grade_rules(progress: PlanProgress) -> list[tuple[str, str]]:
+    """How each grade is given and the rates computed, in the words of docs/evaluation.md."""
+    if progress.rule.method == evaluation.ACHIEVEMENT:
+        rules = [
+            (
+                grade_header(evaluation.Grade(band.mark, band.label)),
+                f"達成率が{band.min.normalize():f}％以上"
+                if band.min is not None
+                else "上のいずれにも当てはまらない",
+            )
+            for band in progress.rule.bands
+        ]
+    else:
+        rules = [
+            (grade_header(evaluation.ACHIEVED), "目標値を満たしている"),
+            (grade_header(evaluation.REGRESSED), "基準値より悪化している"),
+            (grade_header(evaluation.ON_TRACK), "基準値より改善し、進捗率が期間の経過に見合っている"),
+            (
+                grade_header(evaluation.BEHIND),
+                "上のいずれにも当てはまらない（改善が期間の経過に追いついていない、または変化なし）",
+            ),
+        ]
+    return [
+        *rules,
+        (grade_header(evaluation.NOT_EVALUATED), "目標値がない、または評価年度までの実績値がない"),
+        ("達成率", "実績値 ÷ 目標値（減らす指標は 目標値 ÷ 実績値）"),
+        ("進捗率", "（実績値 − 基準値）÷（目標値 − 基準値）。基準値がない指標は最初の実績値を基準とする"),
+    ]
+
+
+def write_overview(ws, progress: PlanProgress, exported_on: date) -> None:
+    plan, fy, scale = progress.plan, progress.fy, progress.grade_scale
+    layout = Layout()
+    layout.add((plan.title, "表題"), height=26)
+    layout.blank()
+    for label, value, style in [
+        ("基本理念", plan.philosophy, "説明"),
+        ("計画期間", plan.period_label, "説明"),
+        ("評価時点", as_of_label(fy), "説明"),
+        ("成果指標の数", f"{len(progress.indicators)}指標", "説明"),
+        ("出力日", exported_on, "日付"),
+    ]:
+        layout.add((label, "項目名"), (value, style))
+    layout.blank()
+    layout.add(("基本方針ごとの評価", "見出し"), height=20)
+    header_row = layout.add(
+        ("基本方針", "表の見出し"),
+        ("名称", "表の見出し"),
+        *((grade_header(grade), "表の見出し") for grade in scale),
+        ("計", "表の見出し"),
+    )
+    for policy in progress.policies:
+        layout.add(
+            (policy_sheet_name(policy.policy), "表の文字"),
+            (policy.policy.title, "表の文字"),
+            *((policy.counts.get(grade, 0), "表の件数") for grade in scale),
+            (sum(policy.counts.values()), "表の合計"),
+        )
+    layout.add(
+        ("計画全体", "表の合計見出し"),
+        ("", "表の合計見出し"),
+        *((progress.counts.get(grade, 0), "表の合計") for grade in scale),
+        (sum(progress.counts.values()), "表の合計"),
+    )
+    last_count_column = 2 + len(scale)
+    chart_row = None
+    if progress.policies:
+        layout.blank()
+        chart_row = layout.add(height=OVERVIEW_CHART_HEIGHT)
+    layout.blank()
+    layout.add(("評価の基準", "見出し"), height=20)
+    for label, text in grade_rules(progress):
+        layout.add((label, "項目名"), (text, "説明"))
+
+    counts = range(3, last_count_column + 2)
+    widths = layout.widths(
+        minimum={1: 14, 2: 44, **dict.fromkeys(counts, 10)},
+        maximum={1: 16, 2: 60, **dict.fromkeys(counts, 16)},
+    )
+    if chart_row is not None:
+        chart = overview_chart(ws, progress, header_row, last_count_column)
+        chart.anchor = anchor_over(1, last_count_column + 1, chart_row, chart_row)
+        layout.charts.append(chart)
+    print_setup(ws, plan, fy, "1:1")
+    write_layout(ws, layout, widths)
+
+
+def overview_chart(ws, progress: PlanProgress, header_row: int, last_count_column: int) -> BarChart:
+    """Grade counts per basic policy, stacked: one bar per policy, one colour per grade."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 80
+    chart.title = chart_title(f"基本方針ごとの評価（{as_of_label(progress.fy)}）")
+    last = header_row + len(progress.policies)
+    chart.add_data(
+        Reference(ws, min_col=3, max_col=last_count_column, min_row=header_row, max_row=last),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
+    for series, colour in zip(chart.series, grade_colours(progress.grade_scale), strict=True):
+        series.graphicalProperties = GraphicalProperties(
+            solidFill=colour, ln=LineProperties(solidFill=colour)
+        )
+    chart.y_axis.title = chart_title("指標の数", 9)
+    chart.y_axis.numFmt = "0"
+    chart.y_axis.scaling.min = 0
+    if max(sum(policy.counts.values()) for policy in progress.policies) <= 10:
+        chart.y_axis.majorUnit = 1
+    keep_axes(chart, 9)
+    chart.legend.position = "r"
+    chart.legend.txPr = text_properties(9)
+    return chart
+
+
+# --- 成果指標一覧 -------------------------------------------------------------------------------------------
+
+
+def write_indicator_list(ws, progress: PlanProgress) -> None:
+    plan, fy = progress.plan, progress.fy
+    years = list(plan.fiscal_years)
+    layout = Layout()
+    layout.add((f"成果指標一覧　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
+    headers = [
+        "指標コード",
+        "基本方針",
+        "取組",
+        "成果指標",
+        "単位",
+        "方向",
+        "基準値の年度",
+        "基準値",
+        *(year_header(year) for year in years),
+        "目標値の年度",
+        "目標値",
+        "達成率",
+        "進捗率",
+        "評価（記号）",
+        "評価",
+    ]
+    header_row = layout.add(*((header, "表の見出し") for header in headers))
+    for row in progress.indicators:
+        layout.add(*indicator_list_row(row, years, fy))
+
+    count = len(headers)
+    # Long names wrap so that the sheet prints legibly one page wide; codes, years and numbers do not.
+    maximum = dict.fromkeys(range(1, count + 1), 14) | {2: 16, 3: 20, 4: 30}
+    minimum = dict.fromkeys(range(1, count + 1), 6) | {4: 24}
+    widths = layout.widths(minimum, maximum)
+    print_setup(ws, plan, fy, f"1:{header_row}")
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(count)}{len(layout.rows)}"
+    write_layout(ws, layout, widths)
+
+
+def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> list[tuple[object, str]]:
+    indicator, result = row.indicator, row.evaluation
+    style = number_style(decimals_of(indicator))
+    actuals = indicator.actuals()
+    return [
+        (indicator.code, "表の中央"),
+        (f"{row.policy.numeral} {row.policy.title}", "表の文字"),
+        (f"{row.measure.code} {row.measure.title}", "表の文字"),
+        (indicator.name, "表の文字"),
+        (indicator.unit, "表の中央"),
+        (Direction(indicator.direction).label, "表の中央"),
+        (year_header(indicator.baseline_fy) if indicator.has_baseline else NO_BASELINE, "表の中央"),
+        (number(indicator.baseline_value), style),
+        *((number(actuals.get(year)) if year <= fy else None, style) for year in years),
+        (year_header(indicator.target_fy) if indicator.has_target else NO_BASELINE, "表の中央"),
+        (number(indicator.target_value), style),
+        (rate(result.achievement_rate), "表の率"),
+        (rate(result.progress_rate), "表の率"),
+        (result.grade.mark, "表の中央"),
+        (result.grade.label, "表の中央"),
+    ]
+
+
+# --- 基本方針Ⅰ… ------------------------------------------------------------------------------------------
+
+# Columns of a policy sheet. Each indicator is a block of rows: its code and name, its chart over column C,
+# and a small table of 項目 and 値 (基準値, each year, 目標値, the rates and the grade) that the chart is
+# drawn from. The narratives below use the wide columns B and C. Five columns print one page wide at
+# nearly full size, where a row of fifteen numbers per indicator would shrink the text to two thirds.
+CODE, NAME, CHART, ITEM, VALUE = 1, 2, 3, 4, 5
+POLICY_WIDTHS = {CODE: 11, NAME: 42, CHART: 52, ITEM: 15, VALUE: 12}
+
+
+def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> None:
+    plan, fy = progress.plan, progress.fy
+    layout = Layout()
+    layout.add((f"{policy_sheet_name(policy.policy)}　{policy.policy.title}", "表題"), height=26)
+    layout.add((f"{plan.title}（{as_of_label(fy)}）", None))
+    for measure in policy.measures:
+        # A heading stays on the page of what follows it; an indicator's block stays on one page.
+        heading = layout.blank()
+        layout.add((f"取組{measure.measure.code}　{measure.measure.title}", "見出し"), height=20)
+        header = layout.add(
+            *(
+                (header, "表の見出し")
+                for header in ["指標コード", "成果指標", "基準値・実績値・目標値", "項目", "値"]
+            )
+        )
+        layout.keep_together(heading, header)
+        for index, row in enumerate(measure.indicators):
+            first, last = write_indicator_block(layout, row, list(plan.fiscal_years), fy)
+            layout.keep_together(heading if index == 0 else first, last)
+            chart = indicator_chart(ws, row, fy, first, first + len(plan.fiscal_years) + 1)
+            chart.anchor = anchor_over(CHART, CHART, first, last)
+            layout.charts.append(chart)
+        heading = layout.blank()
+        layout.keep_together(heading, write_narratives(layout, measure, fy))
+    print_setup(ws, plan, fy, "1:2")
+    write_layout(ws, layout, POLICY_WIDTHS, title_rows=2)
+
+
+def write_indicator_block(
+    layout: Layout, row: IndicatorProgress, years: list[int], fy: int
+) -> tuple[int, int]:
+    """An indicator's rows; returns the first and the last. The chart's values start at the first."""
+    indicator, result = row.indicator, row.evaluation
+    style = number_style(decimals_of(indicator))
+    actuals = indicator.actuals()
+    baseline = (
+        f"基準値（{short_label(indicator.baseline_fy)}）" if indicator.has_baseline else "基準値（なし）"
+    )
+    target = f"目標値（{short_label(indicator.target_fy)}）" if indicator.has_target else "目標値（なし）"
+    items = [
+        (baseline, number(indicator.baseline_value), style),
+        *((year_header(year), number(actuals.get(year)) if year <= fy else None, style) for year in years),
+        (target, number(indicator.target_value), style),
+        ("達成率", rate(result.achievement_rate), "表の率"),
+        ("進捗率", rate(result.progress_rate), "表の率"),
+        ("評価", grade_header(result.grade), "表の中央"),
+    ]
+    notes = [indicator.name, f"単位：{indicator.unit}", f"方向：{Direction(indicator.direction).label}"]
+    first = None
+    for index, (item, value, value_style) in enumerate(items):
+        frame = "枠の上" if index == 0 else "枠の下" if index == len(items) - 1 else "枠の中"
+        number_ = layout.add(
+            (indicator.code if index == 0 else None, frame),
+            (notes[index] if index < len(notes) else None, frame),
+            (None, frame),
+            (item, "表の文字"),
+            (value, value_style),
+        )
+        first = first or number_
+    return first, number_
+
+
+@cache
+def bar_colours(count: int) -> tuple[DataPoint, ...]:
+    """Grey for the baseline, blue for the years, orange for the target."""
+    colours = [BASELINE_COLOUR, *([ACTUAL_COLOUR] * (count - 2)), TARGET_COLOUR]
+    return tuple(
+        DataPoint(idx=index, invertIfNegative=False, spPr=GraphicalProperties(solidFill=colour))
+        for index, colour in enumerate(colours)
+    )
+
+
+@cache
+def value_labels(decimals: int) -> DataLabelList:
+    return DataLabelList(
+        numFmt=number_format(decimals),
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+        txPr=text_properties(8),
+    )
+
+
+def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int) -> BarChart:
+    """Horizontal bars for the baseline, each year and the target, in the order of the table beside it.
+
+    Grey is the baseline, blue the actuals, orange the target; each bar is labelled with its value and the
+    value axis carries the unit.
+    """
+    indicator = row.indicator
+    actuals = [value for year, value in indicator.actuals().items() if year <= fy]
+    values = [
+        value for value in [indicator.baseline_value, *actuals, indicator.target_value] if value is not None
+    ]
+    decimals = decimals_of(indicator)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.gapWidth = 40
+    chart.legend = None
+    series = Series(Reference(ws, min_col=VALUE, min_row=first, max_row=last), title=indicator.code)
+    series.graphicalProperties = GraphicalProperties(solidFill=ACTUAL_COLOUR)
+    series.dPt = list(bar_colours(last - first + 1))
+    series.dLbls = value_labels(decimals)
+    chart.series.append(series)
+    chart.set_categories(Reference(ws, min_col=ITEM, min_row=first, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"  # baseline at the top, as in the table
+    chart.y_axis.crosses = "max"  # which keeps the value axis at the bottom
+    # Whole numbers on the axis unless the values are small: the labels on the bars give the decimals.
+    axis_decimals = decimals if values and max(abs(v) for v in values) < 10 else 0
+    chart.y_axis.numFmt = f'{number_format(axis_decimals)}"{indicator.unit.replace(chr(34), "")}"'
+    if all(value >= 0 for value in values):
+        chart.y_axis.scaling.min = 0
+    if values and max(values) > 0:
+        chart.y_axis.majorUnit = tick_step(float(max(values)))
+    keep_axes(chart, 8)
+    return chart
+
+
+def tick_step(largest: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about five ticks up to largest, so that the
+    axis labels, which carry the unit, stay level instead of turning sideways."""
+    magnitude = 10 ** floor(log10(largest / 5))
+    return next(m * magnitude for m in (1, 2, 5, 10) if largest / 5 <= m * magnitude)
+
+
+def write_narratives(layout: Layout, measure: MeasureProgress, fy: int) -> int:
+    """Per year up to fy: 主な取組 and 課題・改善事項・方針 side by side, one bullet per row.
+
+    One bullet per row, rather than a year per cell, lets a long year break across pages and keeps every
+    row under Excel's 409-point limit. Returns the first row under the header.
+    """
+    header = layout.add(
+        ("年度", "表の見出し"), ("主な取組", "表の見出し"), ("課題・改善事項・方針", "表の見出し")
+    )
+    published = [n for n in measure.narratives if n.published_text and n.fiscal_year <= fy]
+    years = sorted({n.fiscal_year for n in published})
+    if not years:
+        layout.add(("", "表の文章"), ("記載なし", "表の文章"), ("記載なし", "表の文章"))
+    for year in years:
+        initiatives = published_bullets(published, year, Narrative.Section.INITIATIVES)
+        issues = published_bullets(published, year, Narrative.Section.ISSUES)
+        for index in range(max(len(initiatives), len(issues))):
+            layout.add(
+                (wareki(year), "表の文章"),  # on every row, for pages that begin mid-year
+                (initiatives[index] if index < len(initiatives) else "", "表の文章"),
+                (issues[index] if index < len(issues) else "", "表の文章"),
+            )
+    return header + 1
+
+
+# --- The workbook ----------------------------------------------------------------------------------------
+
+
+def build_report(plan: Plan, fy: int, exported_on: date | None = None) -> bytes:
+    """The report of plan at the end of fiscal year fy, as the bytes of an .xlsx file. Public data only."""
+    exported_on = exported_on or timezone.localdate()
+    progress = plan_progress(plan, fy)
+    workbook = Workbook(write_only=True)
+    for style in STYLES:
+        workbook.add_named_style(style)
+    properties = workbook.properties
+    properties.title = f"{plan.title} 成果指標の進捗状況（{as_of_label(fy)}）"
+    properties.subject = "成果指標の評価と取組の状況"
+    properties.creator = properties.lastModifiedBy = CREATOR
+    properties.keywords = f"{plan.slug}, {fy}"
+    properties.language = "ja-JP"
+    properties.created = properties.modified = datetime.combine(exported_on, time())
+
+    write_overview(workbook.create_sheet(OVERVIEW_SHEET), progress, exported_on)
+    write_indicator_list(workbook.create_sheet(LIST_SHEET), progress)
+    for policy in progress.policies:
+        write_policy_sheet(workbook.create_sheet(policy_sheet_name(policy.policy)), progress, policy)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
