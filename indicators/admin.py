@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import F
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, IndicatorValue
+from plans.admin import PublicDataAdmin
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -51,7 +53,7 @@ class IndicatorForm(forms.ModelForm):
             if current != expected:
                 raise forms.ValidationError(
                     "この成果指標は、画面を開いた後に他の職員が変更したため保存しませんでした。"
-                    f"{self.instance.latest_value_change()} 画面を読み込み直して、変更を確かめてから入力し直してください。"
+                    f"{self.instance.latest_change()} 画面を読み込み直して、変更を確かめてから入力し直してください。"
                 )
         return cleaned
 
@@ -66,7 +68,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin, PublicDataAdmin):
     form = IndicatorForm
     list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure", "organisation"]
     list_display_links = ["code", "name"]
@@ -102,6 +104,15 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         if change:
             # Every save moves the version on, so that a form opened before it is refused (see IndicatorForm).
             Indicator.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One Japanese page shows the indicator's own changes with those of its values and narratives.
+        return redirect("admin:indicators_indicatorvalue_changes", indicator_id=object_id)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
 
     @admin.display(description="基準値")
     def baseline(self, indicator):

@@ -27,6 +27,23 @@ def without_trailing_zeros(value: Decimal | None) -> Decimal | None:
     return normalized
 
 
+def display_name(user) -> str:
+    """A staff member as Japanese names are written: family name first, else the sign-in name."""
+    if user is None:
+        return "不明"
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
+def _by(record) -> str:
+    """「熊本 花子さんが2026年11月27日 10:15」: who made a history record, and when."""
+    when = timezone.localtime(record.history_date).strftime("%Y年%-m月%-d日 %H:%M")
+    return f"{display_name(record.history_user)}さんが{when}"
+
+
+def _shown(value) -> str:
+    return "（なし）" if value in (None, "") else str(value)
+
+
 def grading_rule(plan: Plan) -> evaluation.GradingRule:
     """The plan's rule for grading its indicators, as plain values for the evaluation arithmetic."""
     bands = [evaluation.Band(band.min_rate, band.mark, band.label) for band in plan.grade_bands.all()]
@@ -244,15 +261,24 @@ class Indicator(models.Model):
         )
         if record is None:
             return "他の職員が変更しました。"
-        user = record.history_user
-        who = (user.get_full_name() or user.username) if user else "不明"
-        when = timezone.localtime(record.history_date).strftime("%Y年%-m月%-d日 %H:%M")
         previous = record.prev_record
         before = evaluation.display_value(previous.value, self.unit) if previous else "（なし）"
         after = (
             evaluation.display_value(record.value, self.unit) if record.history_type != "-" else "（削除）"
         )
-        return f"{who}さんが{when}に{record.fiscal_year}年度の値を {before} → {after} に変更しました。"
+        return f"{_by(record)}に{record.fiscal_year}年度の値を {before} → {after} に変更しました。"
+
+    def latest_change(self) -> str:
+        """The latest recorded change to this indicator or its values, said for a refused save."""
+        own = self.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        values = IndicatorValue.history.filter(indicator_id=self.pk).order_by("-history_date").first()
+        if own is None or own.prev_record is None or (values and values.history_date > own.history_date):
+            return self.latest_value_change()
+        changes = [c for c in own.diff_against(own.prev_record).changes if c.field != "version"]
+        described = "、".join(
+            f"{Indicator._meta.get_field(c.field).verbose_name}を {_shown(c.old)} → {_shown(c.new)}" for c in changes
+        )
+        return f"{_by(own)}に{described or '成果指標'}に変更しました。"
 
     def last_published(self):
         """When a value of this indicator was last published (最終更新日), from prefetched values."""

@@ -4,9 +4,10 @@ IndicatorValue is registered here rather than in indicators/admin.py because its
 workflow (initiatives/entry.py), which needs the models of all three apps.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from indicators.models import Indicator, IndicatorValue
 from initiatives import entry, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
+from kumamoto_welfare.views import clear_public_pages
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Measure
 
@@ -38,8 +40,27 @@ class DraftStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OwnOrganisationHistoryMixin:
+    """django-simple-history's history pages look objects up without the admin's queryset: keep them to
+    what get_queryset() lets the user see (their own organisation's, for a 入力担当)."""
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
+
+
+def measures_for(user):
+    """The measures whose narratives user may write: their organisation's, and those with their indicators."""
+    if user.has_perm("indicators.view_all_organisations"):
+        return Measure.objects.all()
+    return Measure.objects.filter(
+        Q(organisation__members=user) | Q(indicators__in=Indicator.objects.responsible_for(user))
+    ).distinct()
+
+
 @admin.register(Narrative)
-class NarrativeAdmin(SimpleHistoryAdmin):
+class NarrativeAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
     list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator", "status"]
     list_filter = ["measure__policy__plan", "fiscal_year", "section", DraftStatusFilter, "measure"]
     list_select_related = ["measure__policy", "indicator"]
@@ -60,28 +81,34 @@ class NarrativeAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).responsible_for(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Staff choose only among their own organisation's measures and indicators.
-        user = request.user
-        if db_field.name == "measure" and not user.has_perm("indicators.view_all_organisations"):
-            kwargs["queryset"] = Measure.objects.filter(organisation__members=user).select_related("policy")
+        # Staff choose only among the measures and indicators they are responsible for.
+        if db_field.name == "measure":
+            kwargs["queryset"] = measures_for(request.user).select_related("policy")
         if db_field.name == "indicator":
-            kwargs["queryset"] = Indicator.objects.responsible_for(user)
+            kwargs["queryset"] = Indicator.objects.responsible_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        # The choices above already limit the form; a crafted POST is refused here as well.
+        # The choices above already limit the form; a crafted POST is refused here as well. A narrative about
+        # one indicator belongs to that indicator's organisation, one about the whole measure to the measure's.
         user = request.user
-        measures = Measure.objects.all()
-        if not user.has_perm("indicators.view_all_organisations"):
-            measures = measures.filter(organisation__members=user)
-        if not measures.filter(pk=obj.measure_id).exists():
-            raise PermissionDenied
-        if (
-            obj.indicator_id
-            and not Indicator.objects.responsible_for(user).filter(pk=obj.indicator_id).exists()
-        ):
+        if obj.indicator_id:
+            allowed = Indicator.objects.responsible_for(user).filter(pk=obj.indicator_id).exists()
+        else:
+            allowed = user.has_perm("indicators.view_all_organisations") or (
+                Measure.objects.filter(pk=obj.measure_id, organisation__members=user).exists()
+            )
+        if not allowed:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        clear_public_pages()  # a published narrative disappears from the public pages
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        clear_public_pages()
 
     @admin.display(description="内容")
     def short_text(self, narrative):
@@ -92,13 +119,61 @@ class NarrativeAdmin(SimpleHistoryAdmin):
         return "下書き" if narrative.is_draft else "公開済み"
 
 
+class IndicatorValueForm(forms.ModelForm):
+    """The single value form, refusing a save when a colleague changed the indicator's values meanwhile."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "fiscal_year", "value", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.indicator_id:
+            self.fields["expected_version"].initial = self.instance.indicator.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            indicator = Indicator.objects.get(pk=self.instance.indicator_id)
+            if indicator.version != expected:
+                raise forms.ValidationError(
+                    "この実績値は、画面を開いた後に他の職員が変更したため保存しませんでした。"
+                    f"{indicator.latest_change()} 画面を読み込み直して、変更を確かめてから入力し直してください。"
+                )
+        indicator, value = cleaned.get("indicator"), cleaned.get("value")
+        if indicator is not None and value is not None:
+            try:
+                entry.parse_value(value, indicator.unit)
+            except ValidationError as error:
+                self.add_error("value", error)
+            if not indicator.plan.contains_fiscal_year(cleaned.get("fiscal_year") or 0):
+                plan = indicator.plan
+                self.add_error(
+                    "fiscal_year",
+                    f"年度は計画期間（{plan.start_fy}～{plan.end_fy}年度）の中で入力してください。",
+                )
+        return cleaned
+
+
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
+    form = IndicatorValueForm
     list_display = ["indicator", "fiscal_year", "value", "published_value", "status", "note"]
     list_filter = ["indicator__plan", "fiscal_year", DraftStatusFilter, "indicator__measure__policy"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__code", "indicator__name"]
-    fields = ["indicator", "fiscal_year", "value", "note", "published_value", "published_at"]
+    fields = [
+        "indicator",
+        "fiscal_year",
+        "value",
+        "note",
+        "published_value",
+        "published_at",
+        "expected_version",
+    ]
     readonly_fields = ["published_value", "published_at"]
     change_list_template = "admin/entry/value_change_list.html"
 
@@ -116,6 +191,19 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         Indicator.objects.filter(pk=obj.indicator_id).update(version=F("version") + 1)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        clear_public_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        clear_public_pages()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One Japanese page shows every change of the value's indicator.
+        value = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return redirect("admin:indicators_indicatorvalue_changes", indicator_id=value.indicator_id)
 
     @admin.display(description="状態")
     def status(self, value):
@@ -175,7 +263,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             formset = ValueEntryFormSet(request.POST, units=units)
             # Rows come back in the order they were sent; the units must follow the posted indicators.
-            posted = [request.POST.get(f"form-{i}-indicator_id") for i in range(len(units))]
+            posted = [request.POST.get(f"form-{i}-indicator_id") for i in range(formset.total_form_count())]
             if posted != [str(i.pk) for i in indicators]:
                 messages.error(
                     request, "入力画面の内容が変わりました。画面を読み込み直してから入力してください。"
@@ -235,10 +323,22 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
                 if not chosen:
                     messages.error(request, "公開する成果指標を選んでください。")
                     return redirect(request.get_full_path())
-            values, narratives = entry.publish(request.user, plan, fy, chosen)
+            try:
+                published = entry.publish(request.user, plan, fy, chosen, request.POST.get("review", ""))
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(request.get_full_path())
+            clear_public_pages()
             messages.success(
-                request, f"{fiscal_year_label(fy)}の実績値{values}件、取組内容{narratives}件を公開しました。"
+                request,
+                f"{fiscal_year_label(fy)}の実績値{published.values}件、取組内容{published.narratives}件を公開しました。",
             )
+            if published.changed_since_review:
+                messages.warning(
+                    request,
+                    f"{published.changed_since_review}件は確認した後に変更されたため、公開していません。内容を確かめてください。",
+                )
             return redirect(request.get_full_path())
         pending = entry.drafts(request.user, plan, fy)
         preview_url = reverse("plans:detail", args=[plan.slug]) + f"?fy={fy}&preview=1"
@@ -271,7 +371,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         upload = WorkbookUploadForm()
         if request.method == "POST" and "confirm" in request.POST:
             try:
-                entries = workbook.unsign_entries(request.POST.get("entries", ""))
+                entries = workbook.unsign_entries(request.POST.get("entries", ""), plan, fy)
                 changed = entry.save_yearly_values(request.user, plan, fy, entries)
             except entry.EditConflict as conflict:
                 for line in conflict.args[0]:
@@ -293,7 +393,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
                 except ValidationError as error:
                     upload.add_error("file", error)
                 else:
-                    context |= {"preview": preview, "token": workbook.sign_entries(preview.entries)}
+                    context |= {"preview": preview, "token": workbook.sign_entries(preview.entries, plan, fy)}
         context["upload"] = upload
         return TemplateResponse(request, "admin/entry/import.html", context)
 

@@ -2,22 +2,26 @@
 
 Every write here is one plainly named function in one transaction, and checks that the user is responsible
 for what it writes (their organisation's indicators and measures), so that a crafted request can do no more
-than the screens offer.
+than the screens offer. Each saved row names its user for the history (django-simple-history's
+`_history_user`), so the record is right whether the call comes from a request or from a command.
 """
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, display_name
 from initiatives.models import Narrative
 from plans.models import Plan
 
-PERCENT_UNITS = {"％", "%"}
+PERCENT_UNITS = {"%"}  # after NFKC normalisation, which folds the full-width ％
 # Units of things counted: a negative number of them is a typing error.
 COUNT_UNITS = {
     "人",
@@ -38,6 +42,7 @@ COUNT_UNITS = {
 }
 MAX_DECIMAL_PLACES = 4
 MAX_INTEGER_DIGITS = 10
+REVIEW_SALT = "initiatives.entry.review"
 
 
 class EditConflict(Exception):
@@ -45,14 +50,19 @@ class EditConflict(Exception):
 
 
 def parse_value(text, unit: str) -> Decimal:
-    """A value typed (or read from a cell) for an indicator with unit; ValidationError in Japanese if not."""
+    """A value typed (or read from a cell) for an indicator with unit; ValidationError in Japanese if not.
+
+    Full-width digits and signs (９５．５％, typed with the Japanese input method on), thousands separators and
+    the indicator's own unit after the number are accepted.
+    """
+    shown_unit, unit = unit, unicodedata.normalize("NFKC", unit).strip()
     if isinstance(text, bool):
         raise ValidationError("数値を入力してください。")
     if isinstance(text, int | float | Decimal):
         value = Decimal(str(text))
     else:
-        cleaned = str(text).strip().replace(",", "").replace("，", "")
-        if cleaned.endswith(unit) and unit:
+        cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
+        if unit and cleaned.endswith(unit):
             cleaned = cleaned[: -len(unit)].strip()
         try:
             value = Decimal(cleaned)
@@ -60,16 +70,12 @@ def parse_value(text, unit: str) -> Decimal:
             raise ValidationError(f"「{text}」は数値ではありません。数値だけを入力してください。") from None
     if not value.is_finite():
         raise ValidationError("数値を入力してください。")
-    _sign, digits, exponent = value.normalize().as_tuple()
-    if exponent < -MAX_DECIMAL_PLACES:
+    if value != 0 and value.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
         raise ValidationError(f"小数点以下は{MAX_DECIMAL_PLACES}桁までで入力してください。")
-    if (
-        len(digits) + min(exponent, 0) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES
-        or value.adjusted() >= MAX_INTEGER_DIGITS
-    ):
+    if value != 0 and value.adjusted() >= MAX_INTEGER_DIGITS:
         raise ValidationError("数値が大きすぎます。")
     if value < 0 and (unit in COUNT_UNITS or unit in PERCENT_UNITS):
-        raise ValidationError(f"{unit}の値は0以上で入力してください。")
+        raise ValidationError(f"{shown_unit}の値は0以上で入力してください。")
     if unit in PERCENT_UNITS and value > 100:
         raise ValidationError("割合（％）は100以下で入力してください。")
     return value
@@ -91,7 +97,7 @@ class ValueEntry:
 
 
 def latest_change(indicator: Indicator) -> str:
-    return indicator.latest_value_change()
+    return indicator.latest_change()
 
 
 @transaction.atomic
@@ -102,14 +108,14 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
     saved since the user's form was made (its version moved on) refuses the whole save with EditConflict.
     """
     check_fiscal_year(plan, fy)
+    if not (
+        user.has_perm("indicators.change_indicatorvalue") and user.has_perm("indicators.add_indicatorvalue")
+    ):
+        raise PermissionDenied("実績値を入力する権限がありません。")
     allowed = Indicator.objects.filter(plan=plan).responsible_for(user)
     indicators = {i.pk: i for i in allowed.filter(pk__in=[e.indicator_id for e in entries])}
     if len(indicators) != len({e.indicator_id for e in entries}):
         raise PermissionDenied("担当していない成果指標は入力できません。")
-    if not user.has_perm("indicators.change_indicatorvalue") or not user.has_perm(
-        "indicators.add_indicatorvalue"
-    ):
-        raise PermissionDenied("実績値を入力する権限がありません。")
     existing = {
         v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, fiscal_year=fy)
     }
@@ -118,9 +124,9 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
     for entry in entries:
         indicator = indicators[entry.indicator_id]
         current = existing.get(indicator.pk)
-        if current is not None and (current.value, current.note) == (entry.value, entry.note):
-            continue
         if current is None and entry.value is None:
+            continue
+        if current is not None and (current.value, current.note) == (entry.value, entry.note):
             continue
         # Compare-and-set: only the session that read this version may write the next one.
         if not Indicator.objects.filter(pk=indicator.pk, version=entry.version).update(
@@ -134,14 +140,14 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
                 raise ValidationError(
                     f"{indicator.code}: 公開済みの値は空欄にできません。承認者に連絡してください。"
                 )
+            current._history_user = user
             current.delete()
-        elif current is None:
-            IndicatorValue.objects.create(
-                indicator=indicator, fiscal_year=fy, value=entry.value, note=entry.note
-            )
-        else:
-            current.value, current.note = entry.value, entry.note
-            current.save(update_fields=["value", "note"])
+            continue
+        if current is None:
+            current = IndicatorValue(indicator=indicator, fiscal_year=fy)
+        current.value, current.note = entry.value, entry.note
+        current._history_user = user
+        current.save()
     if conflicts:
         raise EditConflict(conflicts)  # leaving the transaction by an exception rolls back what was written
     return changed
@@ -152,28 +158,53 @@ class Drafts:
     values: list[IndicatorValue]
     narratives: list[Narrative]
 
+    def review_token(self) -> str:
+        """What the 承認者 was shown, signed: publish() publishes only items still as they were then."""
+        return signing.dumps(
+            {
+                "values": [[v.pk, str(v.value)] for v in self.values],
+                "narratives": [[n.pk, _digest(n.text)] for n in self.narratives],
+            },
+            salt=REVIEW_SALT,
+            compress=True,
+        )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
 
 def drafts(user, plan: Plan, fy: int) -> Drafts:
     """The values and narratives of fiscal year fy that differ from what citizens see, that user may see."""
     values = (
         IndicatorValue.objects.filter(indicator__plan=plan, fiscal_year=fy)
         .responsible_for(user)
-        .select_related("indicator")
+        .select_related("indicator__organisation", "indicator__measure__organisation")
         .order_by("indicator__position", "indicator__code")
     )
     narratives = (
         Narrative.objects.filter(measure__policy__plan=plan, fiscal_year=fy)
         .responsible_for(user)
-        .select_related("measure__policy", "indicator")
+        .select_related("measure__policy", "measure__organisation", "indicator")
         .order_by("measure__policy__number", "measure__number", "section", "position")
     )
     return Drafts([v for v in values if v.is_draft], [n for n in narratives if n.is_draft])
 
 
+@dataclass
+class Published:
+    values: int
+    narratives: int
+    changed_since_review: int  # drafts changed after the 承認者 looked at them: left unpublished
+
+
 @transaction.atomic
-def publish(user, plan: Plan, fy: int, indicator_ids: list[int] | None = None) -> tuple[int, int]:
-    """Publish fiscal year fy's drafts: all of them, or those of the given indicators (and of narratives
-    about them). Returns (values published, narratives published). Only 承認者 may publish.
+def publish(
+    user, plan: Plan, fy: int, indicator_ids: list[int] | None = None, review_token: str | None = None
+) -> Published:
+    """Publish fiscal year fy's drafts: all of them, or those of the given indicators and the narratives about
+    them. With review_token (Drafts.review_token() of the page the 承認者 saw), a draft changed since is left
+    unpublished, so nothing reaches citizens unreviewed. Only 承認者 may publish.
     """
     if not user.has_perm("indicators.publish_indicatorvalue"):
         raise PermissionDenied("公開する権限がありません。")
@@ -184,14 +215,30 @@ def publish(user, plan: Plan, fy: int, indicator_ids: list[int] | None = None) -
         chosen = set(indicator_ids)
         values = [v for v in values if v.indicator_id in chosen]
         narratives = [n for n in narratives if n.indicator_id in chosen]
+    skipped = 0
+    if review_token:
+        try:
+            seen = signing.loads(review_token, salt=REVIEW_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            raise ValidationError(
+                "確認画面の期限が切れたか、内容が変更されています。画面を読み込み直してください。"
+            ) from None
+        seen_values = {pk: value for pk, value in seen["values"]}
+        seen_narratives = {pk: digest for pk, digest in seen["narratives"]}
+        reviewed_values = [v for v in values if seen_values.get(v.pk) == str(v.value)]
+        reviewed_narratives = [n for n in narratives if seen_narratives.get(n.pk) == _digest(n.text)]
+        skipped = len(values) - len(reviewed_values) + len(narratives) - len(reviewed_narratives)
+        values, narratives = reviewed_values, reviewed_narratives
     now = timezone.now()
     for value in values:
         value.published_value, value.published_at = value.value, now
+        value._history_user = user
         value.save(update_fields=["published_value", "published_at"])
     for narrative in narratives:
         narrative.published_text, narrative.published_at = narrative.text, now
+        narrative._history_user = user
         narrative.save(update_fields=["published_text", "published_at"])
-    return len(values), len(narratives)
+    return Published(len(values), len(narratives), skipped)
 
 
 @dataclass
@@ -201,6 +248,9 @@ class Change:
     what: str
     before: str
     after: str
+
+
+VALUE_FIELDS = (("value", ""), ("note", "の備考"), ("published_value", "（公開）"))
 
 
 def indicator_history(indicator: Indicator) -> list[Change]:
@@ -223,13 +273,16 @@ def indicator_history(indicator: Indicator) -> list[Change]:
             changes.append(_change(record, what, _shown(record.value), "（削除）"))
         elif previous is None:
             changes.append(_change(record, what, "（なし）", _shown(record.value)))
+            if record.published_value is not None:
+                changes.append(
+                    _change(record, what + "（公開）", "（未公開）", _shown(record.published_value))
+                )
         else:
-            for field_change in record.diff_against(previous).changes:
-                name = {"value": "", "note": "の備考", "published_value": "（公開）"}.get(field_change.field)
-                if name is not None:
-                    changes.append(
-                        _change(record, what + name, _shown(field_change.old), _shown(field_change.new))
-                    )
+            # diff_against leaves out fields that are not editable in forms, such as published_value.
+            for field, suffix in VALUE_FIELDS:
+                old, new = getattr(previous, field), getattr(record, field)
+                if old != new:
+                    changes.append(_change(record, what + suffix, _shown(old), _shown(new)))
     narratives = Narrative.history.filter(indicator_id=indicator.pk).select_related("history_user")
     for record in narratives:
         previous = record.prev_record
@@ -254,6 +307,5 @@ def _shown(value) -> str:
 
 
 def _change(record, what: str, before: str, after: str) -> Change:
-    user = record.history_user
-    who = (user.get_full_name() or user.username) if user else "（計画ファイルの読み込みなど）"
+    who = display_name(record.history_user) if record.history_user else "（計画ファイルの読み込みなど）"
     return Change(record.history_date, who, what, before, after)

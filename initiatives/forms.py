@@ -74,6 +74,7 @@ class WorkbookUploadForm(forms.Form):
             raise ValidationError("ファイルが空です。")
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"ファイルが大きすぎます（{upload.size / 1024 / 1024:.1f} MB）。{MAX_UPLOAD_BYTES // 1024 // 1024} MB までです。"
+                f"ファイルが大きすぎます（{upload.size:,} バイト）。{MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+                f"（{MAX_UPLOAD_BYTES:,} バイト）までのファイルにしてください。"
             )
         return upload

@@ -8,6 +8,7 @@ confirmed (`initiatives.entry.save_yearly_values`).
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +30,21 @@ HEADER_ROW = 4
 COLUMNS = ["指標コード", "成果指標", "単位", "年度", "前年度の値", "今年度の値（入力）", "備考（入力）", "版"]
 CODE, NAME, UNIT, YEAR, PREVIOUS, VALUE, NOTE, VERSION = range(1, 9)
 MAX_ROWS = 5000
+NOT_A_WORKBOOK = "Excel ファイル（.xlsx）ではないか、ファイルが壊れています。"
+# What a damaged or foreign file raises inside openpyxl: zip, XML (SyntaxError covers both parsers' errors),
+# compression and the workbook's own structure.
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    OSError,
+)
 SIGNING_SALT = "initiatives.workbook.entries"
 
 
@@ -141,8 +157,8 @@ def _open(data: bytes):
         raise ValidationError("ファイルの中身が大きすぎます。入力用テンプレートをそのまま使ってください。")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationError("Excel ファイル（.xlsx）ではないか、ファイルが壊れています。") from None
+    except UNREADABLE:
+        raise ValidationError(NOT_A_WORKBOOK) from None
 
 
 def read_entry_workbook(data: bytes, user, plan: Plan, fy: int) -> Preview:
@@ -150,6 +166,8 @@ def read_entry_workbook(data: bytes, user, plan: Plan, fy: int) -> Preview:
     wb = _open(data)
     try:
         return _read(wb, user, plan, fy)
+    except UNREADABLE:  # read-only mode parses each sheet only as it is read
+        raise ValidationError(NOT_A_WORKBOOK) from None
     finally:
         wb.close()
 
@@ -251,21 +269,27 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
     return preview
 
 
-def sign_entries(entries: list[ValueEntry]) -> str:
-    """The checked entries, signed, to carry from the preview page to the confirmation without a file on disk."""
-    return signing.dumps(
-        [[e.indicator_id, None if e.value is None else str(e.value), e.note, e.version] for e in entries],
-        salt=SIGNING_SALT,
-        compress=True,
-    )
+def sign_entries(entries: list[ValueEntry], plan: Plan, fy: int) -> str:
+    """The checked entries of one plan and year, signed, to carry from the preview page to the confirmation
+    without keeping the file anywhere."""
+    rows = [[e.indicator_id, None if e.value is None else str(e.value), e.note, e.version] for e in entries]
+    return signing.dumps({"plan": plan.pk, "fy": fy, "entries": rows}, salt=SIGNING_SALT, compress=True)
 
 
-def unsign_entries(token: str) -> list[ValueEntry]:
-    """The entries of sign_entries(); ValidationError if the token was altered or is over an hour old."""
+def unsign_entries(token: str, plan: Plan, fy: int) -> list[ValueEntry]:
+    """The entries of sign_entries(); ValidationError if the token was altered, is over an hour old, or was
+    made for another plan or year."""
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=3600)
     except signing.BadSignature:
         raise ValidationError(
             "確認の期限が切れたか、内容が変更されています。もう一度アップロードしてください。"
         ) from None
-    return [ValueEntry(i, None if v is None else Decimal(v), note, version) for i, v, note, version in data]
+    if data.get("plan") != plan.pk or data.get("fy") != fy:
+        raise ValidationError(
+            "確認した計画・年度と、保存しようとした計画・年度が違います。もう一度アップロードしてください。"
+        )
+    return [
+        ValueEntry(i, None if v is None else Decimal(v), note, version)
+        for i, v, note, version in data["entries"]
+    ]

@@ -2,9 +2,31 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponse
 
+from kumamoto_welfare.views import clear_public_pages
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PublicDataAdmin(admin.ModelAdmin):
+    """The admin of data citizens see at once (the plan, its structure, targets): every save or delete makes
+    the cached public pages stale, so the change shows on the next request."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        clear_public_pages()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        clear_public_pages()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        clear_public_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        clear_public_pages()
 
 
 class BasicPolicyInline(admin.StackedInline):
@@ -29,7 +51,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(PublicDataAdmin):
     list_display = ["title", "slug", "period", "philosophy", "grading_method"]
     search_fields = ["title", "slug", "philosophy"]
     fieldsets = [
@@ -63,7 +85,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(BasicPolicy)
-class BasicPolicyAdmin(admin.ModelAdmin):
+class BasicPolicyAdmin(PublicDataAdmin):
     list_display = ["__str__", "plan", "number"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -72,7 +94,7 @@ class BasicPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(PublicDataAdmin):
     list_display = ["code_display", "title", "policy", "organisation"]
     list_filter = ["policy__plan", "policy", "organisation"]
     list_select_related = ["policy__plan", "organisation"]

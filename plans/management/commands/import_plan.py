@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from kumamoto_welfare.views import clear_public_pages
 from plans.models import Plan
 from plans.planfile import PlanFileError, import_plan_file, read_plan_file
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"計画「{slug}」はすでにあるので読み込みませんでした。")
                     return
             plan, created = import_plan_file(path)
+            clear_public_pages()
         except PlanFileError as error:
             raise CommandError(f"{error} 何も変更していません。") from None
         verb = "作成しました" if created else "更新しました"
