@@ -198,6 +198,14 @@ def indicator_list(request, slug):
         "measure": request.GET.get("measure", ""),
         "grade": request.GET.get("grade", ""),
     }
+    offered = {
+        "policy": {str(p.policy.number) for p in progress.policies},
+        "measure": {str(m.measure.pk) for p in progress.policies for m in p.measures},
+        "grade": {key for key, _ in keys.values()},
+    }
+    for name, value in filters.items():
+        if value and value not in offered[name]:
+            return bad_request(request, "絞り込みの条件は一覧から選んでください。")
     rows = [
         row
         for row in rows
