@@ -86,3 +86,25 @@ def indicator_rows(progress, grade_keys: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def offered_filters(progress, grade_keys: dict) -> dict[str, set[str]]:
+    """The values each filter of the table offers: basic policy numbers, measure ids, grade keys."""
+    return {
+        "policy": {str(p.policy.number) for p in progress.policies},
+        "measure": {str(m.measure.pk) for p in progress.policies for m in p.measures},
+        "grade": {key for key, _ in grade_keys.values()},
+    }
+
+
+def filter_rows(rows: list[dict], filters: dict[str, str], offered: dict[str, set[str]]) -> list[dict]:
+    """The rows that match every filter given; ValueError for a filter value the table does not offer."""
+    for name, value in filters.items():
+        if value and value not in offered[name]:
+            raise ValueError(name)
+    fields = {"policy": "policy_number", "measure": "measure_id", "grade": "grade_key"}
+    return [
+        row
+        for row in rows
+        if all(not value or str(row[fields[name]]) == value for name, value in filters.items())
+    ]

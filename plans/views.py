@@ -1,5 +1,6 @@
 """Public pages and downloads of a plan. Thin views: fetch, call a helper, render."""
 
+import functools
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -11,7 +12,7 @@ from indicators import charts
 from indicators.evaluation import explanation, grade_keys, grade_scale
 from indicators.exports import build_report
 from indicators.models import Indicator, grading_rule
-from indicators.tables import IndicatorTable, indicator_rows
+from indicators.tables import IndicatorTable, filter_rows, indicator_rows, offered_filters
 from plans import opendata
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
@@ -50,6 +51,22 @@ def preview_user(request):
     return user if wanted and user.has_perm("indicators.view_indicatorvalue") else None
 
 
+def plan_and_year(view):
+    """For views of one plan at one fiscal year: the plan of the URL's slug (404 if none) and the ?fy= year
+    (400 with a message for citizens if it is not one of the plan's years)."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        plan = get_object_or_404(Plan, slug=slug)
+        try:
+            fy = selected_fiscal_year(request, plan)
+        except BadRequest as error:
+            return bad_request(request, str(error))
+        return view(request, plan, fy, *args, **kwargs)
+
+    return wrapper
+
+
 def plan_page_context(plan: Plan, fy: int, preview: bool = False) -> dict:
     return {
         "plan": plan,
@@ -70,12 +87,8 @@ def home(request):
     return render(request, "plans/list.html", {"plans": plans})
 
 
-def plan_detail(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def plan_detail(request, plan, fy):
     progress = plan_progress(plan, fy, preview_for=preview_user(request))
     context = plan_page_context(plan, fy, progress.preview) | {
         "progress": progress,
@@ -84,12 +97,8 @@ def plan_detail(request, slug):
     return render(request, "plans/detail.html", context)
 
 
-def policy_detail(request, slug, number):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def policy_detail(request, plan, fy, number):
     progress = plan_progress(plan, fy, policy_number=number, preview_for=preview_user(request))
     if not progress.policies:
         return render(request, "errors/not_found.html", {"message": "この基本方針はありません。"}, status=404)
@@ -105,12 +114,8 @@ def find_indicator(progress, code):
     return next((row for row in progress.indicators if row.indicator.code == code), None)
 
 
-def indicator_detail(request, slug, code):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def indicator_detail(request, plan, fy, code):
     progress = plan_progress(plan, fy, preview_for=preview_user(request))
     row = find_indicator(progress, code)
     if row is None:
@@ -146,12 +151,8 @@ def chart_caption(row) -> str:
     return "、".join(parts) + "です。数値は下の表のとおりです。"
 
 
-def indicator_chart(request, slug, code, mini=False):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def indicator_chart(request, plan, fy, code, mini=False):
     indicator = get_object_or_404(Indicator.objects.with_values(), plan=plan, code=code)
     user = preview_user(request)
     drafts = user is not None and Indicator.objects.responsible_for(user).filter(pk=indicator.pk).exists()
@@ -166,12 +167,8 @@ def indicator_chart(request, slug, code, mini=False):
     return response
 
 
-def grade_chart(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def grade_chart(request, plan, fy):
     progress = plan_progress(plan, fy)
     return svg_response(
         charts.grade_summary_svg(progress.counts, f"成果指標の評価の内訳（{fiscal_year_label(fy)}末時点）")
@@ -184,35 +181,16 @@ def svg_response(svg: str) -> HttpResponse:
     return response
 
 
-def indicator_list(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def indicator_list(request, plan, fy):
     progress = plan_progress(plan, fy, preview_for=preview_user(request))
     keys = grade_keys(progress.rule)
     rows = indicator_rows(progress, keys)
-    filters = {
-        "policy": request.GET.get("policy", ""),
-        "measure": request.GET.get("measure", ""),
-        "grade": request.GET.get("grade", ""),
-    }
-    offered = {
-        "policy": {str(p.policy.number) for p in progress.policies},
-        "measure": {str(m.measure.pk) for p in progress.policies for m in p.measures},
-        "grade": {key for key, _ in keys.values()},
-    }
-    for name, value in filters.items():
-        if value and value not in offered[name]:
-            return bad_request(request, "絞り込みの条件は一覧から選んでください。")
-    rows = [
-        row
-        for row in rows
-        if (not filters["policy"] or str(row["policy_number"]) == filters["policy"])
-        and (not filters["measure"] or str(row["measure_id"]) == filters["measure"])
-        and (not filters["grade"] or row["grade_key"] == filters["grade"])
-    ]
+    filters = {name: request.GET.get(name, "") for name in ("policy", "measure", "grade")}
+    try:
+        rows = filter_rows(rows, filters, offered_filters(progress, keys))
+    except ValueError:
+        return bad_request(request, "絞り込みの条件は一覧から選んでください。")
     table = IndicatorTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     context = plan_page_context(plan, fy, progress.preview) | {
@@ -224,12 +202,8 @@ def indicator_list(request, slug):
     return render(request, "plans/indicator_list.html", context)
 
 
-def report_xlsx(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    try:
-        fy = selected_fiscal_year(request, plan)
-    except BadRequest as error:
-        return bad_request(request, str(error))
+@plan_and_year
+def report_xlsx(request, plan, fy):
     response = HttpResponse(build_report(plan, fy), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
     return response
