@@ -8,7 +8,13 @@ PLAN_FILE := fixtures/kumamoto_4th_plan.yaml
 TEST_APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format install test-tools clean
+# The production test (tests/production) and the benchmarks need PostgreSQL and Redis on this machine.
+SERVICE_APT_PACKAGES := redis-server
+PG_ADMIN := psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q
+# A load generator for `make bench` and `make soak`, which send requests only to 127.0.0.1.
+BENCH_APT_PACKAGES := wrk
+
+.PHONY: run test lint format install test-tools services bench-tools bench soak clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,17 +35,48 @@ test-tools: node_modules/.installed
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \
 	fi
 
+# Starts PostgreSQL and Redis when they do not answer, and makes the role the app and the tests use.
+services:
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "Installing system packages for the services: $(SERVICE_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SERVICE_APT_PACKAGES) >/dev/null; \
+	fi
+	@if ! pg_isready -h 127.0.0.1 -p 5432 -q; then \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
+	fi
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  $(SUDO) mkdir -p /var/lib/redis /var/log/redis; \
+	  $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	    --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+	  for _ in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done; \
+	fi
+	@echo "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kumamoto') \
+	  THEN CREATE ROLE kumamoto LOGIN CREATEDB; END IF; END \$$\$$;" | $(PG_ADMIN)
+
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_plan --if-missing $(PLAN_FILE)
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install test-tools
+test: install test-tools services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+bench-tools:
+	@command -v wrk >/dev/null || { echo "Installing $(BENCH_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_APT_PACKAGES) >/dev/null; }
+
+# Speed: gunicorn with the production settings against PostgreSQL and Redis on this machine (docs/benchmarks.md).
+bench: install services bench-tools
+	$(PY) bench/run.py
+
+# Reliability: 60 s of load, then PostgreSQL restarted under load (a private PostgreSQL, started for the run).
+soak: install services bench-tools
+	$(PY) bench/soak.py
 
 lint: install
 	$(VENV)/bin/ruff check .

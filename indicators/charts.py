@@ -20,6 +20,7 @@ white (17:1, well above 4.5:1).
 import hashlib
 import html
 import io
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,6 +31,7 @@ from decimal import Decimal
 
 import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers IPAexGothic with matplotlib's font manager)
+import redis
 from django.core.cache import cache
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -39,6 +41,8 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 
 from indicators.evaluation import ACHIEVED, BEHIND, NOT_EVALUATED, ON_TRACK, REGRESSED, Grade, Point
 from plans.fiscal_years import short_label
+
+logger = logging.getLogger(__name__)
 
 # Okabe & Ito, "Color Universal Design" (2008).
 BLUE = "#0072B2"
@@ -551,10 +555,17 @@ def cached_chart(kind: str, data: object, render: Callable[[], str]) -> str:
     change to the drawing itself is shipped by bumping it.
     """
     key = cache_key(kind, data)
-    svg = cache.get(key)
+    try:
+        svg = cache.get(key)
+    except redis.RedisError:  # the cache is down: draw the chart, as on a miss, rather than fail the image
+        logger.warning("The chart cache does not answer; drawing a %s chart.", kind)
+        return render()
     if svg is None:
         svg = render()
-        cache.set(key, svg, CACHE_TIMEOUT)
+        try:
+            cache.set(key, svg, CACHE_TIMEOUT)
+        except redis.RedisError:
+            logger.warning("The chart cache does not answer; a %s chart is not stored.", kind)
     return svg
 
 

@@ -276,7 +276,8 @@ class Indicator(models.Model):
             return self.latest_value_change()
         changes = [c for c in own.diff_against(own.prev_record).changes if c.field != "version"]
         described = "、".join(
-            f"{Indicator._meta.get_field(c.field).verbose_name}を {_shown(c.old)} → {_shown(c.new)}" for c in changes
+            f"{Indicator._meta.get_field(c.field).verbose_name}を {_shown(c.old)} → {_shown(c.new)}"
+            for c in changes
         )
         return f"{_by(own)}に{described or '成果指標'}に変更しました。"
 

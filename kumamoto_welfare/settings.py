@@ -1,13 +1,23 @@
-"""Settings for the Kumamoto welfare plan tracker, read from the environment.
+"""Settings for the Kumamoto welfare plan tracker, read from the environment (one file for every environment).
 
+DJANGO_ENV     "development" (the default: DEBUG on, SQLite, a local cache) or "production" (docs/deploy.md):
+               DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL required, HTTPS-only cookies, HSTS,
+               compressed static files with hashed names, the public pages served from the cache.
 DATABASE_URL   default: an SQLite file in the project folder (the embedded default);
                postgres://user@host:5432/name selects PostgreSQL through psycopg2.
+REDIS_URL      redis://host:6379/0: the cache (charts, public pages) in Redis, shared by every process;
+               without it each process keeps its own cache in memory.
 SECRET_KEY     required when DEBUG is off.
 DEBUG          "1"/"true" to turn on debugging (the default for local development).
 ALLOWED_HOSTS  comma-separated host names.
+ADMIN_PATH     where the admin site is served (default "admin/").
+Less often needed: CONN_MAX_AGE, PUBLIC_PAGE_CACHE_SECONDS, CACHE_KEY_PREFIX, STATIC_ROOT, TRUSTED_PROXIES,
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD,
+CSRF_TRUSTED_ORIGINS, LOG_LEVEL (each described where it is read below).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,7 +37,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured(f'DJANGO_ENV must be "development" or "production", not "{ENVIRONMENT}".')
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in production: it shows settings and stack traces.")
+    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not os.environ.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Production needs {', '.join(missing)} in the environment (docs/deploy.md)."
+        )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -37,6 +60,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tables2",
+    "simple_history",
+    "axes",
+    "csp",
     "plans",
     "indicators",
     "initiatives",
@@ -53,6 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A cached public page is answered here; the middleware below it run only when the page is drawn, and
+    # the headers they add (CSP, X-Frame-Options) are cached with it.
+    "kumamoto_welfare.views.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +90,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kumamoto_welfare.views.ContentSecurityPolicyMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kumamoto_welfare.urls"
@@ -84,11 +118,49 @@ WSGI_APPLICATION = "kumamoto_welfare.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Seconds a process keeps its connection between requests; the health check replaces a connection
+        # that died meanwhile (a restarted PostgreSQL) before a request uses it.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails the request within seconds (a 503 page) instead of holding the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# The cache holds charts (content-addressed, indicators/charts.py) and public pages (kumamoto_welfare/views.py).
+# Redis shares it between every process and host; without REDIS_URL each process has its own, in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Keeps two sites (or a benchmark and a test) apart when they share one Redis.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kumamoto-welfare"),
+    }
+}
+if REDIS_URL:
+    CACHES["default"] |= {
+        # Django's own Redis backend, reusing its client objects (kumamoto_welfare/views.py says why).
+        "BACKEND": "kumamoto_welfare.views.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer fails the request within seconds (a 503) instead of holding the worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+# How long a public page (plan, indicator, table, CSV, JSON, SVG) is served from the cache. Saving plan data
+# makes every cached page stale at once (clear_public_pages), so this only bounds what a missed call leaves.
+# Off by default in development and tests, where data changes between requests.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if PRODUCTION else "0"))
+
+# Sessions live in the database, so any process on any host can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -105,6 +177,90 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+if PRODUCTION:
+    # `collectstatic` writes each file under a name with its hash, gzipped beside it; WhiteNoise serves them
+    # (with a cache lifetime of a year) before any other middleware runs. Development serves the files as they
+    # are, through runserver, without collectstatic.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# The sign-in page of the admin site; its path is not published anywhere.
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured('ADMIN_PATH must not be empty (the default is "admin/").')
+
+# --- Security headers (all environments, so that development shows what production blocks) ---------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# No inline script or style anywhere: the pages link site.css, charts are SVG images (<img src>).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The charts are SVG with matplotlib's style="…" attributes. Shown through <img> on a page they are images, to
+# which no policy of theirs applies; opened on their own they are documents, and the policy above would strip
+# their colours. This one lets their own styles apply and nothing else: no script, nothing loaded.
+SVG_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Failed sign-ins (django-axes): after 5 failures for one user name from one address, that pair waits
+# 15 minutes. Per pair, so that a guesser cannot lock staff out and one office address is not locked as a whole.
+# `manage.py axes_reset` lifts every lockout.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.views.client_ip"
+AXES_USERNAME_CALLABLE = "kumamoto_welfare.views.sign_in_username"
+AXES_COOLOFF_MESSAGE = (
+    "サインインの失敗が続いたため、しばらくサインインできません。15分ほどたってから、もう一度お試しください。"
+)
+# Addresses of the reverse proxies whose X-Real-IP header names the client (docs/deploy.md).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+
+if PRODUCTION:
+    # nginx terminates TLS and says so in X-Forwarded-Proto; gunicorn listens only on the loopback.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's check may come over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Has effect only once the domain is submitted to the browsers' preload list (docs/deploy.md).
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+    # Everything to standard error, which gunicorn and systemd's journal collect.
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

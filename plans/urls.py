@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from plans import views
+
+
+class IndicatorCodeConverter:
+    """An indicator code as CODE_VALIDATOR allows it ("1-1-1"): any other text is no page, and never reaches a
+    query (PostgreSQL refuses a NUL character in one with an error)."""
+
+    regex = r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IndicatorCodeConverter, "code")
 
 app_name = "plans"
 
@@ -9,11 +25,11 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/policies/<int:number>/", views.policy_detail, name="policy"),
     path("plans/<slug:slug>/indicators/", views.indicator_list, name="indicators"),
-    path("plans/<slug:slug>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
-    path("plans/<slug:slug>/indicators/<str:code>/data.csv", views.indicator_csv, name="indicator_csv"),
-    path("plans/<slug:slug>/indicators/<str:code>/chart.svg", views.indicator_chart, name="indicator_chart"),
+    path("plans/<slug:slug>/indicators/<code:code>/", views.indicator_detail, name="indicator"),
+    path("plans/<slug:slug>/indicators/<code:code>/data.csv", views.indicator_csv, name="indicator_csv"),
+    path("plans/<slug:slug>/indicators/<code:code>/chart.svg", views.indicator_chart, name="indicator_chart"),
     path(
-        "plans/<slug:slug>/indicators/<str:code>/mini.svg",
+        "plans/<slug:slug>/indicators/<code:code>/mini.svg",
         views.indicator_chart,
         {"mini": True},
         name="indicator_mini_chart",

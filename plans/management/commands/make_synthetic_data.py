@@ -11,6 +11,7 @@ import time
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from kumamoto_welfare.views import clear_public_pages
 from plans.models import Plan
 from plans.planfile import PlanFileError, parse_plan, save_plan
 
@@ -153,6 +154,7 @@ class Command(BaseCommand):
             raise CommandError("--plans と --indicators は1以上、--years は1～30にしてください。")
         started = time.monotonic()
         width = len(str(plans))
+        made = 0
         for number in range(1, plans + 1):
             slug = f"{prefix}-{number:0{width}d}"
             if if_missing and Plan.objects.filter(slug=slug).exists():
@@ -166,6 +168,11 @@ class Command(BaseCommand):
                 save_plan(parse_plan(text, source=slug))
             except PlanFileError as error:
                 raise CommandError(f"合成データが計画ファイルとして正しくありません: {error}") from None
+            clear_public_pages()
+            made += 1
             self.stdout.write(f"{slug}: 成果指標 {indicators}、{start_fy}～{start_fy + years - 1}年度")
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(f"{plans} 計画を作成または更新しました（{elapsed:.1f} 秒）。"))
+        skipped = f"、{plans - made} 計画はすでにあったので飛ばしました" if made < plans else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"{made} 計画を作成または更新しました{skipped}（{elapsed:.1f} 秒）。")
+        )
