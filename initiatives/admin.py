@@ -18,7 +18,7 @@ from indicators.models import Indicator, IndicatorValue
 from initiatives import entry, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
-from kumamoto_welfare.views import clear_public_pages
+from kumamoto_welfare.cache import clear_public_pages
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Measure
 

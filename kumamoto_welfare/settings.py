@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A cached public page is answered here; the middleware below it run only when the page is drawn, and
     # the headers they add (CSP, X-Frame-Options) are cached with it.
-    "kumamoto_welfare.views.PublicPageCacheMiddleware",
+    "kumamoto_welfare.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kumamoto_welfare.views.ContentSecurityPolicyMiddleware",
+    "kumamoto_welfare.middleware.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -128,7 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails the request within seconds (a 503 page) instead of holding the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-# The cache holds charts (content-addressed, indicators/charts.py) and public pages (kumamoto_welfare/views.py).
+# The cache holds charts (content-addressed, indicators/charts.py) and public pages (kumamoto_welfare/middleware.py).
 # Redis shares it between every process and host; without REDIS_URL each process has its own, in memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
@@ -140,8 +140,8 @@ CACHES = {
 }
 if REDIS_URL:
     CACHES["default"] |= {
-        # Django's own Redis backend, reusing its client objects (kumamoto_welfare/views.py says why).
-        "BACKEND": "kumamoto_welfare.views.RedisCache",
+        # Django's own Redis backend, reusing its client objects (kumamoto_welfare/cache.py says why).
+        "BACKEND": "kumamoto_welfare.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # A Redis that does not answer fails the request within seconds (a 503) instead of holding the worker.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponse
 
-from kumamoto_welfare.views import clear_public_pages
+from kumamoto_welfare.cache import clear_public_pages
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

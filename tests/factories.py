@@ -71,3 +71,14 @@ def make_narrative(
         text=text,
         published_text=text if published else "",
     )
+
+
+def make_staff(django_user_model, username, last_name, role, organisation=None):
+    """A staff member in one of the groups the migration creates, optionally a member of an organisation."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, last_name=last_name, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    if organisation is not None:
+        organisation.members.add(user)
+    return user

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,18 +21,11 @@ from indicators.models import IndicatorValue
 from initiatives import entry, workbook
 from initiatives.forms import MAX_UPLOAD_BYTES
 from plans.models import Measure, Organisation
-from tests.factories import make_indicator, make_plan, make_policy
+from tests.factories import make_indicator, make_plan, make_policy, make_staff
 
 FY = 2022
 NOT_XLSX = "Excel ファイル（.xlsx）ではないか、ファイルが壊れています。"
 CANNOT_SAVE = "誤りがあるため保存できません。Excel ファイルを直して、もう一度アップロードしてください。何も保存していません。"
-
-
-def make_staff(django_user_model, username, last_name, role, organisation):
-    user = django_user_model.objects.create_user(username=username, last_name=last_name, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    organisation.members.add(user)
-    return user
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,19 +27,10 @@ from indicators.models import Indicator, IndicatorValue
 from initiatives import entry
 from initiatives.models import Narrative
 from plans.models import Measure, Organisation
-from tests.factories import make_indicator, make_narrative, make_plan, make_policy
+from tests.factories import make_indicator, make_narrative, make_plan, make_policy, make_staff
 
 FY = 2022
 FY_LABEL = "令和4年度（2022年度）"
-
-
-def make_staff(django_user_model, username, last_name, role, organisation=None):
-    """A staff member in one of the groups the migration creates, optionally a member of an organisation."""
-    user = django_user_model.objects.create_user(username=username, last_name=last_name, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    if organisation is not None:
-        organisation.members.add(user)
-    return user
 
 
 @pytest.fixture

@@ -162,14 +162,14 @@ def test_a_cached_page_is_replaced_once_saved_data_clears_the_page_cache(product
         assert title in production_site.get(path).text  # still the cached page, in every worker
 
         production_site.manage(
-            "shell", "-c", "from kumamoto_welfare.views import clear_public_pages; clear_public_pages()"
+            "shell", "-c", "from kumamoto_welfare.cache import clear_public_pages; clear_public_pages()"
         )
 
         assert "新しい計画名" in production_site.get(path).text
     finally:
         production_site.sql("UPDATE plans_plan SET title = %s WHERE slug = %s", (title, SLUG))
         production_site.manage(
-            "shell", "-c", "from kumamoto_welfare.views import clear_public_pages; clear_public_pages()"
+            "shell", "-c", "from kumamoto_welfare.cache import clear_public_pages; clear_public_pages()"
         )
 
 

@@ -1,4 +1,4 @@
-"""kumamoto_welfare/views.py in-process: health check, error pages, public page cache, client address, CSP."""
+"""kumamoto_welfare in-process: health check, error pages, public page cache, client address, CSP."""
 
 from unittest import mock
 
@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 
-from kumamoto_welfare import views
+from kumamoto_welfare import cache as site_cache
+from kumamoto_welfare import middleware, views
 from plans.models import Plan
 
 SLUG = "kumamoto-welfare-4"
@@ -140,7 +141,7 @@ def test_a_public_page_is_served_from_the_cache_until_plan_data_is_saved(client,
 
     assert kumamoto_plan.title in client.get(url).content.decode()
 
-    views.clear_public_pages()
+    site_cache.clear_public_pages()
 
     assert "新しい計画名" in client.get(url).content.decode()
 
@@ -149,10 +150,10 @@ def test_the_cached_pages_go_stale_again_when_the_transaction_commits(
     kumamoto_plan, page_cache, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        views.clear_public_pages()
-        during = views.public_pages_version()
+        site_cache.clear_public_pages()
+        during = site_cache.public_pages_version()
 
-    assert views.public_pages_version() != during
+    assert site_cache.public_pages_version() != during
 
 
 def test_the_cache_keeps_each_url_apart(client, kumamoto_plan, page_cache):
@@ -183,7 +184,7 @@ def test_a_signed_in_staff_member_always_gets_a_freshly_drawn_page(
 
 
 def test_responses_that_set_a_cookie_or_vary_by_it_are_not_cached(rf, page_cache):
-    middleware = views.PublicPageCacheMiddleware(lambda request: HttpResponse("x"))
+    cache_middleware = middleware.PublicPageCacheMiddleware(lambda request: HttpResponse("x"))
     request = rf.get(f"/plans/{SLUG}/")
     request.resolver_match = mock.Mock(namespace="plans")
     with_cookie, varying, private = HttpResponse("x"), HttpResponse("x"), HttpResponse("x")
@@ -191,10 +192,10 @@ def test_responses_that_set_a_cookie_or_vary_by_it_are_not_cached(rf, page_cache
     varying["Vary"] = "Cookie"
     private["Cache-Control"] = "private, no-store"
 
-    assert middleware.cacheable(request, HttpResponse("x"))
-    assert not middleware.cacheable(request, with_cookie)
-    assert not middleware.cacheable(request, varying)
-    assert not middleware.cacheable(request, private)
+    assert cache_middleware.cacheable(request, HttpResponse("x"))
+    assert not cache_middleware.cacheable(request, with_cookie)
+    assert not cache_middleware.cacheable(request, varying)
+    assert not cache_middleware.cacheable(request, private)
 
 
 @pytest.mark.django_db
@@ -215,7 +216,7 @@ def test_with_no_cache_time_the_middleware_does_nothing(client, kumamoto_plan, s
 
 
 def test_the_redis_cache_keeps_one_client_per_connection_pool():
-    backend = views.RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "client-reuse-test"})
+    backend = site_cache.RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "client-reuse-test"})
     try:
         backend.set("key", {"a": 1}, 10)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kumamoto_welfare.views import clear_public_pages
+from kumamoto_welfare.cache import clear_public_pages
 from plans.models import Plan
 from plans.planfile import PlanFileError, import_plan_file, read_plan_file
 

@@ -11,7 +11,7 @@ import time
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from kumamoto_welfare.views import clear_public_pages
+from kumamoto_welfare.cache import clear_public_pages
 from plans.models import Plan
 from plans.planfile import PlanFileError, parse_plan, save_plan
 
