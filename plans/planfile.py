@@ -697,7 +697,9 @@ def _grading_document(plan: Plan) -> dict:
 
 def _measure_document(measure: Measure) -> dict:
     order = {section: index for index, section in enumerate(SECTIONS)}
-    narratives = sorted(measure.narratives.all(), key=lambda n: (n.fiscal_year, order[n.section], n.position))
+    # The plan file records what citizens see: published values and narratives, not drafts.
+    published = [n for n in measure.narratives.all() if n.published_text]
+    narratives = sorted(published, key=lambda n: (n.fiscal_year, order[n.section], n.position))
     return {
         "number": measure.number,
         "title": measure.title,
@@ -707,7 +709,7 @@ def _measure_document(measure: Measure) -> dict:
                 fy=narrative.fiscal_year,
                 section=narrative.section,
                 indicator=narrative.indicator.code if narrative.indicator else None,
-                text=narrative.text,
+                text=narrative.published_text,
             )
             for narrative in narratives
         ],

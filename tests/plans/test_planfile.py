@@ -395,3 +395,16 @@ def test_parse_plan_reads_numbers_as_exact_decimals_not_floats():
     indicator = data.policies[0].measures[0].indicators[0]
     assert indicator.actuals == {2020: Decimal("91.8"), 2021: Decimal("92.43")}
     assert isinstance(indicator.baseline.value, Decimal)
+
+
+@pytest.mark.django_db
+def test_export_writes_what_citizens_see_and_leaves_drafts_out(tmp_path):
+    plan, _ = import_plan_file(write(tmp_path, SMALL_PLAN))
+    IndicatorValue.objects.filter(fiscal_year=2021).update(value=Decimal("99"))  # a draft, not yet published
+    Narrative.objects.filter(text="検討していく。").update(text="下書きの文")
+
+    exported = dump_plan(plan)
+
+    assert "actuals: {2020: 91.8, 2021: 92.43}" in exported
+    assert "検討していく。" in exported
+    assert "下書きの文" not in exported
