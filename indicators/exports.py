@@ -117,6 +117,9 @@ WRAPPING = {style.name for style in STYLES if style.alignment.wrap_text}
 BOLD = {style.name: 1.1 for style in STYLES if style.font.b}
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def number_style(decimals: int) -> str:
     return f"表の数値{decimals}"
 

@@ -14,11 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.exports import XLSX_CONTENT_TYPE
 from indicators.models import Indicator, IndicatorValue
 from initiatives import entry, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
 from kumamoto_welfare.cache import clear_public_pages
+from plans.admin import ClearsPublicPagesOnDelete
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Measure
 
@@ -60,7 +62,7 @@ def measures_for(user):
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
+class NarrativeAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, SimpleHistoryAdmin):
     list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator", "status"]
     list_filter = ["measure__policy__plan", "fiscal_year", "section", DraftStatusFilter, "measure"]
     list_select_related = ["measure__policy", "indicator"]
@@ -101,14 +103,6 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
         if not allowed:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_public_pages()  # a published narrative disappears from the public pages
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        clear_public_pages()
 
     @admin.display(description="内容")
     def short_text(self, narrative):
@@ -159,7 +153,7 @@ class IndicatorValueForm(forms.ModelForm):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, SimpleHistoryAdmin):
     form = IndicatorValueForm
     list_display = ["indicator", "fiscal_year", "value", "published_value", "status", "note"]
     list_filter = ["indicator__plan", "fiscal_year", DraftStatusFilter, "indicator__measure__policy"]
@@ -191,14 +185,6 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         Indicator.objects.filter(pk=obj.indicator_id).update(version=F("version") + 1)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_public_pages()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        clear_public_pages()
 
     def history_view(self, request, object_id, extra_context=None):
         # One Japanese page shows every change of the value's indicator.
@@ -355,7 +341,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, SimpleHistoryAdmin):
             return redirect(reverse("admin:indicators_indicatorvalue_import"))
         response = HttpResponse(
             workbook.entry_template(request.user, plan, fy),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{workbook.template_filename(plan, fy)}"'
         return response

@@ -5,10 +5,20 @@ from django.http import HttpResponse
 from kumamoto_welfare.cache import clear_public_pages
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+class ClearsPublicPagesOnDelete:
+    """For admins of data that may be published: a delete makes the cached public pages stale."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        clear_public_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        clear_public_pages()
 
 
-class PublicDataAdmin(admin.ModelAdmin):
+class PublicDataAdmin(ClearsPublicPagesOnDelete, admin.ModelAdmin):
     """The admin of data citizens see at once (the plan, its structure, targets): every save or delete makes
     the cached public pages stale, so the change shows on the next request."""
 
@@ -18,14 +28,6 @@ class PublicDataAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        clear_public_pages()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_public_pages()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
         clear_public_pages()
 
 
@@ -77,9 +79,9 @@ class PlanAdmin(PublicDataAdmin):
         plan = queryset.get()
         fy = plan.default_fiscal_year()
         # The report is a whole-plan feature that sits above the models this admin belongs to.
-        from indicators.exports import build_report
+        from indicators.exports import XLSX_CONTENT_TYPE, build_report
 
-        response = HttpResponse(build_report(plan, fy), content_type=XLSX)
+        response = HttpResponse(build_report(plan, fy), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
         return response
 

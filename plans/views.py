@@ -10,15 +10,13 @@ from django_tables2 import RequestConfig
 
 from indicators import charts
 from indicators.evaluation import explanation, grade_keys, grade_scale
-from indicators.exports import build_report
+from indicators.exports import XLSX_CONTENT_TYPE, build_report
 from indicators.models import Indicator, grading_rule
 from indicators.tables import IndicatorTable, filter_rows, indicator_rows, offered_filters
 from plans import opendata
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from plans.progress import plan_progress
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BadRequest(Exception):
@@ -204,7 +202,7 @@ def indicator_list(request, plan, fy):
 
 @plan_and_year
 def report_xlsx(request, plan, fy):
-    response = HttpResponse(build_report(plan, fy), content_type=XLSX)
+    response = HttpResponse(build_report(plan, fy), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
     return response
 

@@ -82,3 +82,15 @@ def make_staff(django_user_model, username, last_name, role, organisation=None):
     if organisation is not None:
         organisation.members.add(user)
     return user
+
+
+def violates_constraint(create) -> bool:
+    """Whether the database refuses what create() writes (an IntegrityError, rolled back on its own)."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            create()
+    except IntegrityError:
+        return True
+    return False

@@ -1,19 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
-from tests.factories import make_indicator, make_measure, make_plan, make_policy
-
-
-def violates_constraint(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
+from tests.factories import make_indicator, make_measure, make_plan, make_policy, violates_constraint
 
 
 @pytest.fixture

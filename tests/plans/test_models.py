@@ -1,17 +1,7 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from plans.models import BasicPolicy, Measure, Plan
-from tests.factories import make_measure, make_plan, make_policy
-
-
-def violates_constraint(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
+from tests.factories import make_measure, make_plan, make_policy, violates_constraint
 
 
 @pytest.mark.django_db

@@ -23,6 +23,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
 BASE_DIR = Path(settings.BASE_DIR)
 POSTGRES = os.environ.get("PRODUCTION_TEST_POSTGRES", "postgres://kumamoto@127.0.0.1:5432")
 REDIS = os.environ.get("PRODUCTION_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -270,14 +272,6 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, as in tests/browser (Playwright cannot download its own browser here)."""
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
     }
