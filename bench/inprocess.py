@@ -26,11 +26,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from indicators import charts  # noqa: E402
 from indicators.evaluation import grade_scale  # noqa: E402
 from indicators.models import Indicator, grading_rule  # noqa: E402
 from plans.models import Plan  # noqa: E402
-from plans.progress import plan_progress  # noqa: E402
+from publications import charts  # noqa: E402
+from publications.progress import plan_progress  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -85,9 +85,9 @@ def _first(plan, fy, rule, scale):
 
 def excel(slug: str, fy: int) -> dict:
     try:
-        from indicators.exports import build_report
+        from publications.exports import build_report
     except ImportError as error:
-        return {"error": f"indicators.exports.build_report is not there yet ({error})"}
+        return {"error": f"publications.exports.build_report is not there yet ({error})"}
     plan = Plan.objects.get(slug=slug)
     before = peak_rss_mb()
     started = time.perf_counter()

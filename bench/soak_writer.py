@@ -27,9 +27,9 @@ from django.db import DatabaseError, InterfaceError, connection  # noqa: E402
 
 from indicators.models import Indicator, IndicatorValue  # noqa: E402
 from initiatives.models import Narrative  # noqa: E402
-from plans.management.commands.make_synthetic_data import plan_document  # noqa: E402
 from plans.models import Plan  # noqa: E402
-from plans.planfile import parse_plan, save_plan  # noqa: E402
+from publications.management.commands.make_synthetic_data import plan_document  # noqa: E402
+from publications.planfile import parse_plan, save_plan  # noqa: E402
 
 SLUG = "soak-writes"
 INDICATORS = 40

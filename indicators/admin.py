@@ -4,17 +4,25 @@ from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, IndicatorValue
-from plans.admin import PublicDataAdmin
+from plans.admin import NoRevertHistoryAdmin
 
 
 class IndicatorValueInline(admin.TabularInline):
+    """The indicator's values, as drafts. A value's year cannot be changed once it exists (a value moved to
+    another year would be a change no reviewer sees); new years are entered on the bulk entry screen."""
+
     model = IndicatorValue
-    extra = 1
-    fields = ["fiscal_year", "value", "note", "published_value", "published_at"]
-    readonly_fields = ["published_value", "published_at"]
+    extra = 0
+    fields = ["fiscal_year", "value", "note"]
+    verbose_name_plural = "実績値（下書き。新しい年度の値は「年度ごとの一括入力」で入力します）"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["fiscal_year"] if obj is not None else []
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None and super().has_add_permission(request, obj)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -68,7 +76,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin, PublicDataAdmin):
+class IndicatorAdmin(NoRevertHistoryAdmin):
     form = IndicatorForm
     list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure", "organisation"]
     list_display_links = ["code", "name"]

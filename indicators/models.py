@@ -242,14 +242,12 @@ class Indicator(models.Model):
     def has_target(self) -> bool:
         return self.target_value is not None
 
-    def actuals(self, preview: bool = False) -> dict[int, Decimal]:
-        """{fiscal year: actual value} as citizens see it (published values), or with the drafts (preview).
+    def actuals(self) -> dict[int, Decimal]:
+        """{fiscal year: actual value} as entered (the working data: drafts until a year is published).
 
         Reads prefetched values when there are any.
         """
-        if preview:
-            return {value.fiscal_year: value.value for value in self.values.all()}
-        return {v.fiscal_year: v.published_value for v in self.values.all() if v.published_value is not None}
+        return {value.fiscal_year: value.value for value in self.values.all()}
 
     def latest_value_change(self) -> str:
         """Who last changed this indicator's values, when, and what: for the message of a refused save."""
@@ -281,17 +279,11 @@ class Indicator(models.Model):
         )
         return f"{_by(own)}に{described or '成果指標'}に変更しました。"
 
-    def last_published(self):
-        """When a value of this indicator was last published (最終更新日), from prefetched values."""
-        return max((v.published_at for v in self.values.all() if v.published_at), default=None)
-
     @property
     def responsible_organisation_id(self) -> int | None:
         return self.organisation_id or self.measure.organisation_id
 
-    def evaluate(
-        self, fy: int, rule: evaluation.GradingRule | None = None, preview: bool = False
-    ) -> evaluation.Evaluation:
+    def evaluate(self, fy: int, rule: evaluation.GradingRule | None = None) -> evaluation.Evaluation:
         """The indicator as it stood at the end of fiscal year fy, graded by rule (the plan's, by default).
 
         Pages that evaluate many indicators pass the plan's rule once, so that it is not read again per row.
@@ -301,7 +293,7 @@ class Indicator(models.Model):
             direction=self.direction,
             baseline=evaluation.Point(self.baseline_fy, self.baseline_value) if self.has_baseline else None,
             target=evaluation.Point(self.target_fy, self.target_value) if self.has_target else None,
-            actuals=self.actuals(preview),
+            actuals=self.actuals(),
             fy=fy,
             tolerance=self.tolerance,
             rule=rule,
@@ -315,14 +307,6 @@ class IndicatorValue(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     value = MeasuredValueField("実績値")
     note = models.CharField("備考", max_length=500, blank=True)
-    published_value = MeasuredValueField(
-        "公開中の実績値",
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="承認者が公開した値。市民にはこの値が表示されます。",
-    )
-    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
     history = HistoricalRecords(verbose_name="実績値の変更履歴")
 
     objects = IndicatorValueQuerySet.as_manager()
@@ -350,8 +334,3 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.fiscal_year}年度: {self.value}"
-
-    @property
-    def is_draft(self) -> bool:
-        """Entered or changed since it was last published (citizens still see published_value)."""
-        return self.published_value != self.value

@@ -12,34 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.exports import XLSX_CONTENT_TYPE
 from indicators.models import Indicator, IndicatorValue
-from initiatives import entry, workbook
+from initiatives import entry, history, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
-from kumamoto_welfare.cache import clear_public_pages
-from plans.admin import ClearsPublicPagesOnDelete
+from plans.admin import IdentityReadOnlyAdmin, NoRevertHistoryAdmin
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Measure
-
-
-class DraftStatusFilter(admin.SimpleListFilter):
-    title = "公開の状態"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("draft", "下書き（未公開の変更あり）"), ("published", "公開済み")]
-
-    def queryset(self, request, queryset):
-        field = "published_text" if queryset.model is Narrative else "published_value"
-        source = "text" if queryset.model is Narrative else "value"
-        if self.value() == "draft":
-            return queryset.exclude(**{field: F(source)}) | queryset.filter(**{f"{field}__isnull": True})
-        if self.value() == "published":
-            return queryset.filter(**{field: F(source)})
-        return queryset
 
 
 class OwnOrganisationHistoryMixin:
@@ -62,9 +42,9 @@ def measures_for(user):
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, SimpleHistoryAdmin):
-    list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator", "status"]
-    list_filter = ["measure__policy__plan", "fiscal_year", "section", DraftStatusFilter, "measure"]
+class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, IdentityReadOnlyAdmin):
+    list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator"]
+    list_filter = ["measure__policy__plan", "fiscal_year", "section", "measure"]
     list_select_related = ["measure__policy", "indicator"]
     search_fields = ["text"]
     fields = [
@@ -74,10 +54,8 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, Sim
         "section",
         "position",
         "text",
-        "published_text",
-        "published_at",
     ]
-    readonly_fields = ["published_text", "published_at"]
+    identity_fields = ("measure", "indicator", "fiscal_year", "section")
 
     def get_queryset(self, request):
         return super().get_queryset(request).responsible_for(request.user)
@@ -108,10 +86,6 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, Sim
     def short_text(self, narrative):
         return narrative.text if len(narrative.text) <= 40 else narrative.text[:40] + "…"
 
-    @admin.display(description="状態")
-    def status(self, narrative):
-        return "下書き" if narrative.is_draft else "公開済み"
-
 
 class IndicatorValueForm(forms.ModelForm):
     """The single value form, refusing a save when a colleague changed the indicator's values meanwhile."""
@@ -137,7 +111,13 @@ class IndicatorValueForm(forms.ModelForm):
                     "この実績値は、画面を開いた後に他の職員が変更したため保存しませんでした。"
                     f"{indicator.latest_change()} 画面を読み込み直して、変更を確かめてから入力し直してください。"
                 )
-        indicator, value = cleaned.get("indicator"), cleaned.get("value")
+        # On a change the indicator and the year are read-only (IdentityReadOnlyAdmin): take the instance's.
+        indicator = cleaned.get("indicator") or (
+            self.instance.indicator if self.instance.indicator_id else None
+        )
+        if "fiscal_year" not in cleaned and self.instance.pk:
+            cleaned["fiscal_year"] = self.instance.fiscal_year
+        value = cleaned.get("value")
         if indicator is not None and value is not None:
             try:
                 entry.parse_value(value, indicator.unit)
@@ -153,10 +133,10 @@ class IndicatorValueForm(forms.ModelForm):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete, SimpleHistoryAdmin):
+class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, IdentityReadOnlyAdmin):
     form = IndicatorValueForm
-    list_display = ["indicator", "fiscal_year", "value", "published_value", "status", "note"]
-    list_filter = ["indicator__plan", "fiscal_year", DraftStatusFilter, "indicator__measure__policy"]
+    list_display = ["indicator", "fiscal_year", "value", "note"]
+    list_filter = ["indicator__plan", "fiscal_year", "indicator__measure__policy"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__code", "indicator__name"]
     fields = [
@@ -164,11 +144,9 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
         "fiscal_year",
         "value",
         "note",
-        "published_value",
-        "published_at",
         "expected_version",
     ]
-    readonly_fields = ["published_value", "published_at"]
+    identity_fields = ("indicator", "fiscal_year")
     change_list_template = "admin/entry/value_change_list.html"
 
     def get_queryset(self, request):
@@ -191,15 +169,10 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
         value = get_object_or_404(self.get_queryset(request), pk=object_id)
         return redirect("admin:indicators_indicatorvalue_changes", indicator_id=value.indicator_id)
 
-    @admin.display(description="状態")
-    def status(self, value):
-        return "下書き" if value.is_draft else "公開済み"
-
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("bulk/", wrap(self.bulk_entry_view), name="indicators_indicatorvalue_bulk"),
-            path("publish/", wrap(self.publish_view), name="indicators_indicatorvalue_publish"),
             path("template/", wrap(self.template_view), name="indicators_indicatorvalue_template"),
             path("import/", wrap(self.import_view), name="indicators_indicatorvalue_import"),
             path(
@@ -274,7 +247,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
                     return redirect(request.get_full_path())
                 messages.success(
                     request,
-                    f"{fiscal_year_label(fy)}の実績値を{changed}件保存しました（下書き）。承認者が公開すると市民に表示されます。",
+                    f"{fiscal_year_label(fy)}の実績値を{changed}件保存しました（下書き）。承認者が公表すると市民に表示されます。",
                 )
                 return redirect(request.get_full_path())
             messages.error(
@@ -291,46 +264,6 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
         context |= {"formset": formset, "rows": rows}
         return TemplateResponse(request, "admin/entry/bulk.html", context)
 
-    def publish_view(self, request):
-        """公開: a 承認者 reviews a year's drafts and publishes them, all at once or per indicator."""
-        if not request.user.has_perm("indicators.publish_indicatorvalue"):
-            raise PermissionDenied
-        chooser, plan, fy = self._plan_year(request)
-        context = self._context(request, "下書きの確認と公開", chooser=chooser, plan=plan, fy=fy)
-        if plan is None:
-            return TemplateResponse(request, "admin/entry/publish.html", context)
-        if request.method == "POST":
-            chosen = None
-            if request.POST.get("scope") == "selected":
-                try:
-                    chosen = [int(pk) for pk in request.POST.getlist("indicator")]
-                except ValueError:
-                    chosen = []
-                if not chosen:
-                    messages.error(request, "公開する成果指標を選んでください。")
-                    return redirect(request.get_full_path())
-            try:
-                published = entry.publish(request.user, plan, fy, chosen, request.POST.get("review", ""))
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-                return redirect(request.get_full_path())
-            clear_public_pages()
-            messages.success(
-                request,
-                f"{fiscal_year_label(fy)}の実績値{published.values}件、取組内容{published.narratives}件を公開しました。",
-            )
-            if published.changed_since_review:
-                messages.warning(
-                    request,
-                    f"{published.changed_since_review}件は確認した後に変更されたため、公開していません。内容を確かめてください。",
-                )
-            return redirect(request.get_full_path())
-        pending = entry.drafts(request.user, plan, fy)
-        preview_url = reverse("plans:detail", args=[plan.slug]) + f"?fy={fy}&preview=1"
-        context |= {"drafts": pending, "preview_url": preview_url}
-        return TemplateResponse(request, "admin/entry/publish.html", context)
-
     def template_view(self, request):
         """The Excel template of a plan and year, for the indicators the user is responsible for."""
         if not request.user.has_perm("indicators.change_indicatorvalue"):
@@ -341,7 +274,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
             return redirect(reverse("admin:indicators_indicatorvalue_import"))
         response = HttpResponse(
             workbook.entry_template(request.user, plan, fy),
-            content_type=XLSX_CONTENT_TYPE,
+            content_type=workbook.XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{workbook.template_filename(plan, fy)}"'
         return response
@@ -392,6 +325,6 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, ClearsPublicPagesOnDelete
             request,
             f"変更履歴: {indicator.code} {indicator.name}",
             indicator=indicator,
-            changes=entry.indicator_history(indicator),
+            changes=history.indicator_history(indicator),
         )
         return TemplateResponse(request, "admin/entry/changes.html", context)

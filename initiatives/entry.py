@@ -1,4 +1,4 @@
-"""Yearly data entry by city staff: checking values, saving a year's values, publishing, history.
+"""Yearly data entry by city staff: checking values and saving a year's values (drafts).
 
 Every write here is one plainly named function in one transaction, and checks that the user is responsible
 for what it writes (their organisation's indicators and measures), so that a crafted request can do no more
@@ -6,19 +6,15 @@ than the screens offer. Each saved row names its user for the history (django-si
 `_history_user`), so the record is right whether the call comes from a request or from a command.
 """
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from indicators.models import Indicator, IndicatorValue, display_name
-from initiatives.models import Narrative
+from indicators.models import Indicator, IndicatorValue
 from plans.models import Plan
 
 PERCENT_UNITS = {"%"}  # after NFKC normalisation, which folds the full-width ％
@@ -42,7 +38,6 @@ COUNT_UNITS = {
 }
 MAX_DECIMAL_PLACES = 4
 MAX_INTEGER_DIGITS = 10
-REVIEW_SALT = "initiatives.entry.review"
 
 
 class EditConflict(Exception):
@@ -104,7 +99,7 @@ def latest_change(indicator: Indicator) -> str:
 def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> int:
     """Save one fiscal year's values for several indicators, all or nothing; returns how many changed.
 
-    The values become drafts: citizens see them only after a 承認者 publishes them. An indicator someone else
+    The values become drafts: citizens see them only after a 承認者 publishes the year. An indicator someone else
     saved since the user's form was made (its version moved on) refuses the whole save with EditConflict.
     """
     check_fiscal_year(plan, fy)
@@ -136,10 +131,6 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
             continue
         changed += 1
         if entry.value is None:
-            if current.published_value is not None:
-                raise ValidationError(
-                    f"{indicator.code}: 公開済みの値は空欄にできません。承認者に連絡してください。"
-                )
             current._history_user = user
             current.delete()
             continue
@@ -151,161 +142,3 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
     if conflicts:
         raise EditConflict(conflicts)  # leaving the transaction by an exception rolls back what was written
     return changed
-
-
-@dataclass
-class Drafts:
-    values: list[IndicatorValue]
-    narratives: list[Narrative]
-
-    def review_token(self) -> str:
-        """What the 承認者 was shown, signed: publish() publishes only items still as they were then."""
-        return signing.dumps(
-            {
-                "values": [[v.pk, str(v.value)] for v in self.values],
-                "narratives": [[n.pk, _digest(n.text)] for n in self.narratives],
-            },
-            salt=REVIEW_SALT,
-            compress=True,
-        )
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def drafts(user, plan: Plan, fy: int) -> Drafts:
-    """The values and narratives of fiscal year fy that differ from what citizens see, that user may see."""
-    values = (
-        IndicatorValue.objects.filter(indicator__plan=plan, fiscal_year=fy)
-        .responsible_for(user)
-        .select_related("indicator__organisation", "indicator__measure__organisation")
-        .order_by("indicator__position", "indicator__code")
-    )
-    narratives = (
-        Narrative.objects.filter(measure__policy__plan=plan, fiscal_year=fy)
-        .responsible_for(user)
-        .select_related("measure__policy", "measure__organisation", "indicator")
-        .order_by("measure__policy__number", "measure__number", "section", "position")
-    )
-    return Drafts([v for v in values if v.is_draft], [n for n in narratives if n.is_draft])
-
-
-@dataclass
-class Published:
-    values: int
-    narratives: int
-    changed_since_review: int  # drafts changed after the 承認者 looked at them: left unpublished
-
-
-@transaction.atomic
-def publish(
-    user, plan: Plan, fy: int, indicator_ids: list[int] | None = None, review_token: str | None = None
-) -> Published:
-    """Publish fiscal year fy's drafts: all of them, or those of the given indicators and the narratives about
-    them. With review_token (Drafts.review_token() of the page the 承認者 saw), a draft changed since is left
-    unpublished, so nothing reaches citizens unreviewed. Only 承認者 may publish.
-    """
-    if not user.has_perm("indicators.publish_indicatorvalue"):
-        raise PermissionDenied("公開する権限がありません。")
-    check_fiscal_year(plan, fy)
-    pending = drafts(user, plan, fy)
-    values, narratives = pending.values, pending.narratives
-    if indicator_ids is not None:
-        chosen = set(indicator_ids)
-        values = [v for v in values if v.indicator_id in chosen]
-        narratives = [n for n in narratives if n.indicator_id in chosen]
-    skipped = 0
-    if review_token:
-        try:
-            seen = signing.loads(review_token, salt=REVIEW_SALT, max_age=24 * 3600)
-        except signing.BadSignature:
-            raise ValidationError(
-                "確認画面の期限が切れたか、内容が変更されています。画面を読み込み直してください。"
-            ) from None
-        seen_values = {pk: value for pk, value in seen["values"]}
-        seen_narratives = {pk: digest for pk, digest in seen["narratives"]}
-        reviewed_values = [v for v in values if seen_values.get(v.pk) == str(v.value)]
-        reviewed_narratives = [n for n in narratives if seen_narratives.get(n.pk) == _digest(n.text)]
-        skipped = len(values) - len(reviewed_values) + len(narratives) - len(reviewed_narratives)
-        values, narratives = reviewed_values, reviewed_narratives
-    now = timezone.now()
-    for value in values:
-        value.published_value, value.published_at = value.value, now
-        value._history_user = user
-        value.save(update_fields=["published_value", "published_at"])
-    for narrative in narratives:
-        narrative.published_text, narrative.published_at = narrative.text, now
-        narrative._history_user = user
-        narrative.save(update_fields=["published_text", "published_at"])
-    return Published(len(values), len(narratives), skipped)
-
-
-@dataclass
-class Change:
-    when: object
-    who: str
-    what: str
-    before: str
-    after: str
-
-
-VALUE_FIELDS = (("value", ""), ("note", "の備考"), ("published_value", "（公開）"))
-
-
-def indicator_history(indicator: Indicator) -> list[Change]:
-    """Every recorded change to the indicator (baseline, target, …), its values and narratives, newest first."""
-    changes: list[Change] = []
-    for record in indicator.history.select_related("history_user").order_by("history_date"):
-        previous = record.prev_record
-        if previous is None:
-            changes.append(_change(record, "成果指標を登録", "", indicator.name))
-            continue
-        for field_change in record.diff_against(previous).changes:
-            if field_change.field == "version":
-                continue
-            label = Indicator._meta.get_field(field_change.field).verbose_name
-            changes.append(_change(record, str(label), _shown(field_change.old), _shown(field_change.new)))
-    for record in IndicatorValue.history.filter(indicator_id=indicator.pk).select_related("history_user"):
-        previous = record.prev_record
-        what = f"{record.fiscal_year}年度の実績値"
-        if record.history_type == "-":
-            changes.append(_change(record, what, _shown(record.value), "（削除）"))
-        elif previous is None:
-            changes.append(_change(record, what, "（なし）", _shown(record.value)))
-            if record.published_value is not None:
-                changes.append(
-                    _change(record, what + "（公開）", "（未公開）", _shown(record.published_value))
-                )
-        else:
-            # diff_against leaves out fields that are not editable in forms, such as published_value.
-            for field, suffix in VALUE_FIELDS:
-                old, new = getattr(previous, field), getattr(record, field)
-                if old != new:
-                    changes.append(_change(record, what + suffix, _shown(old), _shown(new)))
-    narratives = Narrative.history.filter(indicator_id=indicator.pk).select_related("history_user")
-    for record in narratives:
-        previous = record.prev_record
-        what = f"{record.fiscal_year}年度の{dict(Narrative.Section.choices)[record.section]}"
-        if record.history_type == "-":
-            changes.append(_change(record, what, record.text, "（削除）"))
-        elif previous is None:
-            changes.append(_change(record, what, "（なし）", record.text))
-        elif previous.text != record.text:
-            changes.append(_change(record, what, previous.text, record.text))
-        elif previous.published_text != record.published_text:
-            changes.append(
-                _change(
-                    record, what + "（公開）", previous.published_text or "（未公開）", record.published_text
-                )
-            )
-    return sorted(changes, key=lambda change: change.when, reverse=True)
-
-
-def _shown(value) -> str:
-    return "（なし）" if value in (None, "") else str(value)
-
-
-def _change(record, what: str, before: str, after: str) -> Change:
-    who = display_name(record.history_user) if record.history_user else "（計画ファイルの読み込みなど）"
-    return Change(record.history_date, who, what, before, after)

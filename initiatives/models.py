@@ -49,14 +49,6 @@ class Narrative(models.Model):
     section = models.CharField("区分", max_length=20, choices=Section.choices)
     position = models.PositiveSmallIntegerField("順番", default=1)
     text = models.TextField("内容", help_text="1項目ずつ入力します。注記は「※」で始めます。")
-    published_text = models.TextField(
-        "公開中の内容",
-        blank=True,
-        default="",
-        editable=False,
-        help_text="空欄はまだ公開されていないことを表します。",
-    )
-    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
     history = HistoricalRecords(verbose_name="取組内容の変更履歴")
 
     objects = NarrativeQuerySet.as_manager()
@@ -94,10 +86,6 @@ class Narrative(models.Model):
     def clean(self):
         if self.indicator_id and self.measure_id and self.indicator.measure_id != self.measure_id:
             raise ValidationError({"indicator": "この成果指標は選択した取組のものではありません。"})
-
-    @property
-    def is_draft(self) -> bool:
-        return self.published_text != self.text
 
     @property
     def is_note(self) -> bool:

@@ -23,6 +23,8 @@ from initiatives.entry import ValueEntry, parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 SHEET = "入力"
 META_SHEET = "template"
 MARKER = "kumamoto-welfare-entry-v1"

@@ -1,37 +1,8 @@
-"""The site's cache: the version of the public pages, and Django's Redis backend without its cost per call."""
-
-import time
+"""Django's Redis cache backend without its cost per call."""
 
 import redis
-from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis_backend
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import transaction
-
-# --- The version of the public pages ------------------------------------------------------------------------
-
-PAGES_VERSION_KEY = "public-pages:version"
-
-
-def public_pages_version() -> int:
-    return cache.get_or_set(PAGES_VERSION_KEY, time.time_ns, timeout=None)
-
-
-def clear_public_pages() -> None:
-    """Make every cached public page stale, in every process: call it where plan data is saved.
-
-    Each cached page carries the data version it was drawn under and is served only while that is the current
-    one. The version changes at once and again when the transaction commits (at once outside one): a page drawn
-    in between, from the data as it was before the commit, is then never served. A fresh timestamp rather than
-    a counter, so that a version lost from the cache (evicted, Redis restarted) is never reused.
-    """
-    _new_pages_version()
-    transaction.on_commit(_new_pages_version)
-
-
-def _new_pages_version() -> None:
-    cache.set(PAGES_VERSION_KEY, time.time_ns(), timeout=None)
-
 
 # --- Django's Redis cache, without its cost per call -------------------------------------------------------
 

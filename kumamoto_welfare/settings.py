@@ -73,16 +73,16 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "plans",
     "indicators",
     "initiatives",
+    "publications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A cached public page is answered here; the middleware below it run only when the page is drawn, and
-    # the headers they add (CSP, X-Frame-Options) are cached with it.
-    "kumamoto_welfare.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails the request within seconds (a 503 page) instead of holding the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-# The cache holds charts (content-addressed, indicators/charts.py) and public pages (kumamoto_welfare/middleware.py).
+# The cache holds charts (content-addressed, publications/charts.py) and public pages keyed by their publication
+# (publications/views.py).
 # Redis shares it between every process and host; without REDIS_URL each process has its own, in memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
@@ -146,10 +147,30 @@ if REDIS_URL:
         # A Redis that does not answer fails the request within seconds (a 503) instead of holding the worker.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-# How long a public page (plan, indicator, table, CSV, JSON, SVG) is served from the cache. Saving plan data
-# makes every cached page stale at once (clear_public_pages), so this only bounds what a missed call leaves.
-# Off by default in development and tests, where data changes between requests.
-PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if PRODUCTION else "0"))
+# How long a rendered public page is kept in the cache. Its key is the publication it shows (publications never
+# change), so a kept page is never stale and this only bounds the memory; 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "86400"))
+
+# Publications' files (charts, CSV, JSON, Excel) are stored here when they are published (publications/artifacts.py).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
+
+# Background tasks (django-tasks): building a publication's files. Development and tests run a task at once,
+# in the request; production stores it in the database for `manage.py db_worker` (docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND")
+        or (
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# django-simple-history's "revert" form saves after checking only the view permission; it is disabled (the
+# admin refuses its POST too: plans.admin.NoRevertHistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Sessions live in the database, so any process on any host can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -11,7 +11,7 @@ admin.site.index_title = "管理メニュー"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("", include("plans.urls")),
+    path("", include("publications.urls")),
 ]
 
 handler404 = "kumamoto_welfare.views.page_not_found"

@@ -1,34 +1,36 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
+from simple_history.admin import SimpleHistoryAdmin
 
-from kumamoto_welfare.cache import clear_public_pages
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
 
-class ClearsPublicPagesOnDelete:
-    """For admins of data that may be published: a delete makes the cached public pages stale."""
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin without its "revert" form.
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_public_pages()
+    Its history_form_view saves a POST after checking only the view permission, so a 閲覧 user could change
+    data through it. The history stays readable (GET); any other method is refused.
+    """
 
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        clear_public_pages()
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("変更履歴から元に戻すことはできません。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class PublicDataAdmin(ClearsPublicPagesOnDelete, admin.ModelAdmin):
-    """The admin of data citizens see at once (the plan, its structure, targets): every save or delete makes
-    the cached public pages stale, so the change shows on the next request."""
+class IdentityReadOnlyAdmin(admin.ModelAdmin):
+    """Fields that say what a row is (its plan, indicator, year, section) cannot be changed once it exists:
+    a row moved to another year or indicator would be a change no reviewer sees. Delete and re-create
+    instead."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        clear_public_pages()
+    identity_fields: tuple[str, ...] = ()
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        clear_public_pages()
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [name for name in self.identity_fields if name not in fields]
+        return fields
 
 
 class BasicPolicyInline(admin.StackedInline):
@@ -53,7 +55,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(PublicDataAdmin):
+class PlanAdmin(IdentityReadOnlyAdmin):
     list_display = ["title", "slug", "period", "philosophy", "grading_method"]
     search_fields = ["title", "slug", "philosophy"]
     fieldsets = [
@@ -65,43 +67,31 @@ class PlanAdmin(PublicDataAdmin):
         ("評価", {"fields": ["grading_method"]}),
     ]
     inlines = [GradeBandInline, BasicPolicyInline]
-    actions = ["download_report"]
+    identity_fields = ("slug",)  # the plan's public URLs and its publications' files are named by it
 
     @admin.display(description="計画期間")
     def period(self, plan):
         return plan.period_label
 
-    @admin.action(description="Excel 報告書をダウンロード（実績値がある最新の年度）")
-    def download_report(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "報告書を出力する計画を1つだけ選んでください。", messages.WARNING)
-            return None
-        plan = queryset.get()
-        fy = plan.default_fiscal_year()
-        # The report is a whole-plan feature that sits above the models this admin belongs to.
-        from indicators.exports import XLSX_CONTENT_TYPE, build_report
-
-        response = HttpResponse(build_report(plan, fy), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{fy}.xlsx"'
-        return response
-
 
 @admin.register(BasicPolicy)
-class BasicPolicyAdmin(PublicDataAdmin):
+class BasicPolicyAdmin(IdentityReadOnlyAdmin):
     list_display = ["__str__", "plan", "number"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
     search_fields = ["title", "description"]
     inlines = [MeasureInline]
+    identity_fields = ("plan",)
 
 
 @admin.register(Measure)
-class MeasureAdmin(PublicDataAdmin):
+class MeasureAdmin(IdentityReadOnlyAdmin):
     list_display = ["code_display", "title", "policy", "organisation"]
     list_filter = ["policy__plan", "policy", "organisation"]
     list_select_related = ["policy__plan", "organisation"]
     search_fields = ["title"]
     ordering = ["policy__plan", "policy__number", "number"]
+    identity_fields = ("policy",)
 
     @admin.display(description="番号", ordering="number")
     def code_display(self, measure):

@@ -79,7 +79,7 @@ def test_a_clerk_enters_a_years_values_on_the_bulk_screen_and_an_approver_publis
     site, page, browser, screenshot_dir
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
-    indicator_page = site.url + reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
+    indicator_page = site.url + reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
 
     sign_in(page, site, "city-clerk", reverse("admin:indicators_indicatorvalue_bulk"))
     choose_plan_and_year(page, "入力テスト計画", 2022)

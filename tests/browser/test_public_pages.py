@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from plans.planfile import import_plan_file
+from publications.planfile import import_plan_file
 from tests.conftest import KUMAMOTO_PLAN_FILE
 
 SLUG = "kumamoto-welfare-4"

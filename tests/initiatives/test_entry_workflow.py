@@ -294,7 +294,7 @@ def test_saving_the_bulk_screen_stores_drafts_that_citizens_do_not_see(world):
     assert values_of(world.rate)[FY] == (Decimal("95.5"), None)
     assert values_of(world.consultations)[FY] == (Decimal("5300"), None)
     assert IndicatorValue.objects.get(indicator=world.consultations, fiscal_year=FY).note == "電話相談を含む"
-    page = Client().get(reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
+    page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
     assert "92.4％" in page.content.decode()
     assert "95.5" not in page.content.decode()
 
@@ -718,7 +718,7 @@ def test_a_changed_published_value_is_a_draft_again_until_it_is_published(world)
     )
 
     assert values_of(world.rate)[FY] == (Decimal("96"), Decimal("95.5"))
-    page = Client().get(reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
+    page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
     assert "95.5％" in page.content.decode()
     assert "96％" not in page.content.decode()
 
@@ -730,17 +730,17 @@ def public_rate_2022(surface: str) -> str | None:
     """What a citizen sees as 1-1-1's actual for 2022 on one public surface (None where it is absent)."""
     client = Client()
     if surface == "plan page":
-        content = client.get(reverse("plans:detail", args=["entry-plan"]) + "?fy=2022").content.decode()
+        content = client.get(reverse("public:detail", args=["entry-plan"]) + "?fy=2022").content.decode()
         return "95.5％" if "95.5％" in content else ("92.4％" if "92.4％" in content else None)
     if surface == "indicator page":
-        content = client.get(reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
+        content = client.get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
         content = content.content.decode()
         return "95.5％" if "95.5％" in content else ("92.4％" if "92.4％" in content else None)
     if surface in ("plan csv", "indicator csv"):
         url = (
-            reverse("plans:csv", args=["entry-plan"])
+            reverse("public:csv", args=["entry-plan"])
             if surface == "plan csv"
-            else reverse("plans:indicator_csv", args=["entry-plan", "1-1-1"])
+            else reverse("public:indicator_csv", args=["entry-plan", "1-1-1"])
         )
         text = client.get(url).content.decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -751,7 +751,7 @@ def public_rate_2022(surface: str) -> str | None:
         ]
         return found[0] if found else None
     if surface == "api":
-        data = json.loads(client.get(reverse("plans:api_plan", args=["entry-plan"]) + "?fy=2022").content)
+        data = json.loads(client.get(reverse("public:api_plan", args=["entry-plan"]) + "?fy=2022").content)
         indicator = data["policies"][0]["measures"][0]["indicators"][0]
         assert indicator["code"] == "1-1-1"
         value = indicator["actuals"].get("2022")
@@ -784,7 +784,7 @@ def test_a_published_value_reaches_citizens_at_once_when_public_pages_are_cached
     cache.clear()
     enter_city_values(world)
     citizen = Client()
-    url = reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
+    url = reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
     assert "92.4％" in citizen.get(url).content.decode()
 
     signed_in(world.approver).post(publish_url(world), {"scope": "all"})
@@ -793,7 +793,7 @@ def test_a_published_value_reaches_citizens_at_once_when_public_pages_are_cached
 
 
 def preview_page(client) -> str:
-    url = reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022&preview=1"
+    url = reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022&preview=1"
     return client.get(url).content.decode()
 
 
@@ -834,7 +834,7 @@ def test_an_anonymous_preview_shows_only_published_values(world):
 
 
 def test_a_narrative_draft_is_shown_in_a_preview_and_hidden_from_citizens(world):
-    url = reverse("plans:policy", args=["entry-plan", 2]) + "?fy=2022"
+    url = reverse("public:policy", args=["entry-plan", 2]) + "?fy=2022"
 
     public = Client().get(url).content.decode()
     preview = signed_in(world.council_clerk).get(url + "&preview=1").content.decode()
@@ -1112,7 +1112,7 @@ def test_the_admin_changes_page_shows_who_changed_what_from_and_to(world, django
 
 def test_the_indicator_page_shows_the_day_of_publishing_as_last_updated(world):
     enter_city_values(world)
-    url = reverse("plans:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
+    url = reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
     before = Client().get(url).content.decode()
 
     # 20:00 on 31 May in UTC is 05:00 on 1 June in Kumamoto.

@@ -186,7 +186,7 @@ def test_a_signed_in_staff_member_always_gets_a_freshly_drawn_page(
 def test_responses_that_set_a_cookie_or_vary_by_it_are_not_cached(rf, page_cache):
     cache_middleware = middleware.PublicPageCacheMiddleware(lambda request: HttpResponse("x"))
     request = rf.get(f"/plans/{SLUG}/")
-    request.resolver_match = mock.Mock(namespace="plans")
+    request.resolver_match = mock.Mock(namespace="public")
     with_cookie, varying, private = HttpResponse("x"), HttpResponse("x"), HttpResponse("x")
     with_cookie.set_cookie("csrftoken", "t")
     varying["Vary"] = "Cookie"

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from plans import views
+from publications import feeds, views
 
 
 class IndicatorCodeConverter:
@@ -16,9 +16,36 @@ class IndicatorCodeConverter:
         return value
 
 
-register_converter(IndicatorCodeConverter, "code")
+class PublicationKeyConverter:
+    """ "2021-2": a publication's fiscal year and number."""
 
-app_name = "plans"
+    regex = r"[0-9]{4}-[1-9][0-9]{0,3}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class PublicationFileConverter:
+    """The name of one of a publication's files: a chart, the CSV, the JSON or the Excel report; nothing that
+    could reach outside the publication's folder."""
+
+    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|data\.json|report\.xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IndicatorCodeConverter, "code")
+register_converter(PublicationKeyConverter, "pubkey")
+register_converter(PublicationFileConverter, "pubfile")
+
+app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,6 +64,14 @@ urlpatterns = [
     path("plans/<slug:slug>/grades.svg", views.grade_chart, name="grade_chart"),
     path("plans/<slug:slug>/data.csv", views.plan_csv, name="csv"),
     path("plans/<slug:slug>/report.xlsx", views.report_xlsx, name="report"),
+    path("plans/<slug:slug>/publications/", views.publications_list, name="publications"),
+    path("plans/<slug:slug>/publications.atom", feeds.PublicationsFeed(), name="publications_feed"),
+    path("plans/<slug:slug>/publications/<pubkey:key>/", views.publication_detail, name="publication"),
+    path(
+        "plans/<slug:slug>/publications/<pubkey:key>/<pubfile:name>",
+        views.publication_file,
+        name="publication_file",
+    ),
     path("api/plans/", views.api_plans, name="api_plans"),
     path("api/plans/<slug:slug>/", views.api_plan, name="api_plan"),
 ]

@@ -7,9 +7,9 @@ from django.db import IntegrityError
 
 from indicators.models import Indicator, IndicatorValue
 from initiatives.models import Narrative
-from plans import planfile
 from plans.models import BasicPolicy, Measure, Plan
-from plans.planfile import PlanFileError, dump_plan, import_plan_file, parse_plan
+from publications import planfile
+from publications.planfile import PlanFileError, dump_plan, import_plan_file, parse_plan
 
 SMALL_PLAN = """\
 slug: small-plan

@@ -1,7 +1,8 @@
 """Plans of made-up but plausible data, for benchmarks and load tests (bench/, docs/benchmarks.md).
 
 Each plan is written as a plan file (docs/plan-file.md) and saved by the same code as `import_plan`, so the
-data is what an import makes: checked, published, one transaction per plan. The same arguments give the same
+data is what an import makes: checked, one transaction per plan; with --publish, every year with actuals is
+published, as `import_plan --publish` does. The same arguments give the same
 data; running the command again updates the plans in place.
 """
 
@@ -11,9 +12,9 @@ import time
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from kumamoto_welfare.cache import clear_public_pages
 from plans.models import Plan
-from plans.planfile import PlanFileError, parse_plan, save_plan
+from publications.planfile import PlanFileError, parse_plan, save_plan
+from publications.publishing import publish_years_with_actuals
 
 UNITS = ["％", "人", "回", "箇所", "校区", "件", "団体"]
 SUBJECTS = [
@@ -148,8 +149,13 @@ class Command(BaseCommand):
             action="store_true",
             help="同じ slug の計画がすでにあれば作り直さない（時間の節約）",
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="作った計画の、実績値のある年度をすべて公表する（グラフ・Excel などのファイルも作ります）",
+        )
 
-    def handle(self, *args, plans, indicators, years, start_fy, prefix, if_missing, **options):
+    def handle(self, *args, plans, indicators, years, start_fy, prefix, if_missing, publish, **options):
         if plans < 1 or indicators < 1 or not 1 <= years <= 30:
             raise CommandError("--plans と --indicators は1以上、--years は1～30にしてください。")
         started = time.monotonic()
@@ -165,10 +171,11 @@ class Command(BaseCommand):
                 sort_keys=False,
             )
             try:
-                save_plan(parse_plan(text, source=slug))
+                plan, _ = save_plan(parse_plan(text, source=slug))
             except PlanFileError as error:
                 raise CommandError(f"合成データが計画ファイルとして正しくありません: {error}") from None
-            clear_public_pages()
+            if publish:
+                publish_years_with_actuals(plan, note="合成データ")
             made += 1
             self.stdout.write(f"{slug}: 成果指標 {indicators}、{start_fy}～{start_fy + years - 1}年度")
         elapsed = time.monotonic() - started

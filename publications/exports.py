@@ -39,11 +39,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators import evaluation
-from indicators.models import Direction, Indicator
-from initiatives.models import NOTE_MARK, Narrative
+from indicators.models import Direction
 from plans.fiscal_years import fiscal_year_label, short_label, wareki
-from plans.models import BasicPolicy, Plan
-from plans.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress, plan_progress
+from publications.document import NOTE_MARK, IndicatorView, NarrativeView, PlanView, PolicyView
+from publications.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress
 
 CREATOR = "地域福祉計画 進捗管理"
 OVERVIEW_SHEET = "概要"
@@ -117,9 +116,6 @@ WRAPPING = {style.name for style in STYLES if style.alignment.wrap_text}
 BOLD = {style.name: 1.1 for style in STYLES if style.font.b}
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def number_style(decimals: int) -> str:
     return f"表の数値{decimals}"
 
@@ -154,13 +150,13 @@ def as_of_label(fy: int) -> str:
     return f"{fiscal_year_label(fy)}末時点"
 
 
-def policy_sheet_name(policy: BasicPolicy) -> str:
+def policy_sheet_name(policy: PolicyView) -> str:
     return f"基本方針{policy.numeral}"
 
 
-def decimals_of(indicator: Indicator) -> int:
+def decimals_of(indicator: IndicatorView, actuals: dict) -> int:
     """The most decimals among the indicator's values, so that 92.43 and 95.1 both print as written."""
-    values = [indicator.baseline_value, indicator.target_value, *indicator.actuals().values()]
+    values = [indicator.baseline_value, indicator.target_value, *actuals.values()]
     exponents = [value.as_tuple().exponent for value in values if value is not None]
     return min(max([0, *(-exponent for exponent in exponents)]), MAX_DECIMALS)
 
@@ -190,12 +186,9 @@ def grade_colours(scale: Sequence[evaluation.Grade]) -> list[str]:
     ]
 
 
-def published_bullets(narratives: list[Narrative], fy: int, section: str) -> list[str]:
-    """The published bullets of one year and section: "・" before each, a ※ note kept as written.
-
-    Drafts (text entered but not yet published) are not public and stay out of the report.
-    """
-    texts = [n.published_text for n in narratives if (n.fiscal_year, n.section) == (fy, section)]
+def published_bullets(narratives: list[NarrativeView], fy: int, section: str) -> list[str]:
+    """The published bullets of one year and section: "・" before each, a ※ note kept as written."""
+    texts = [n.text for n in narratives if (n.fiscal_year, n.section) == (fy, section)]
     return [text if text.startswith(NOTE_MARK) else f"・{text}" for text in texts if text]
 
 
@@ -329,7 +322,7 @@ def write_layout(ws, layout: Layout, widths: dict[int, int], title_rows: int | N
         ws.add_chart(chart)
 
 
-def print_setup(ws, plan: Plan, fy: int, title_rows: str) -> None:
+def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
     """A4 landscape, one page wide and as many long as needed, titles repeated, page numbers in the footer."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -554,8 +547,8 @@ def write_indicator_list(ws, progress: PlanProgress) -> None:
 
 def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> list[tuple[object, str]]:
     indicator, result = row.indicator, row.evaluation
-    style = number_style(decimals_of(indicator))
-    actuals = indicator.actuals()
+    actuals = row.actuals
+    style = number_style(decimals_of(indicator, actuals))
     return [
         (indicator.code, "表の中央"),
         (f"{row.policy.numeral} {row.policy.title}", "表の文字"),
@@ -618,8 +611,8 @@ def write_indicator_block(
 ) -> tuple[int, int]:
     """An indicator's rows; returns the first and the last. The chart's values start at the first."""
     indicator, result = row.indicator, row.evaluation
-    style = number_style(decimals_of(indicator))
-    actuals = indicator.actuals()
+    actuals = row.actuals
+    style = number_style(decimals_of(indicator, actuals))
     baseline = (
         f"基準値（{short_label(indicator.baseline_fy)}）" if indicator.has_baseline else "基準値（なし）"
     )
@@ -677,11 +670,11 @@ def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int) 
     value axis carries the unit.
     """
     indicator = row.indicator
-    actuals = [value for year, value in indicator.actuals().items() if year <= fy]
+    actuals = [value for year, value in row.actuals.items() if year <= fy]
     values = [
         value for value in [indicator.baseline_value, *actuals, indicator.target_value] if value is not None
     ]
-    decimals = decimals_of(indicator)
+    decimals = decimals_of(indicator, row.actuals)
     chart = BarChart()
     chart.type = "bar"
     chart.gapWidth = 40
@@ -721,13 +714,13 @@ def write_narratives(layout: Layout, measure: MeasureProgress, fy: int) -> int:
     header = layout.add(
         ("年度", "表の見出し"), ("主な取組", "表の見出し"), ("課題・改善事項・方針", "表の見出し")
     )
-    published = [n for n in measure.narratives if n.published_text and n.fiscal_year <= fy]
+    published = [n for n in measure.narratives if n.fiscal_year <= fy]
     years = sorted({n.fiscal_year for n in published})
     if not years:
         layout.add(("", "表の文章"), ("記載なし", "表の文章"), ("記載なし", "表の文章"))
     for year in years:
-        initiatives = published_bullets(published, year, Narrative.Section.INITIATIVES)
-        issues = published_bullets(published, year, Narrative.Section.ISSUES)
+        initiatives = published_bullets(published, year, "initiatives")
+        issues = published_bullets(published, year, "issues")
         for index in range(max(len(initiatives), len(issues))):
             layout.add(
                 (wareki(year), "表の文章"),  # on every row, for pages that begin mid-year
@@ -740,10 +733,10 @@ def write_narratives(layout: Layout, measure: MeasureProgress, fy: int) -> int:
 # --- The workbook ----------------------------------------------------------------------------------------
 
 
-def build_report(plan: Plan, fy: int, exported_on: date | None = None) -> bytes:
-    """The report of plan at the end of fiscal year fy, as the bytes of an .xlsx file. Public data only."""
+def build_report(progress: PlanProgress, exported_on: date | None = None) -> bytes:
+    """The report of a publication (its PlanProgress), as the bytes of an .xlsx file."""
     exported_on = exported_on or timezone.localdate()
-    progress = plan_progress(plan, fy)
+    plan, fy = progress.plan, progress.fy
     workbook = Workbook(write_only=True)
     for style in STYLES:
         workbook.add_named_style(style)

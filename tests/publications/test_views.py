@@ -45,8 +45,8 @@ def test_the_home_page_lists_the_plans_when_there_are_several(client):
 
     content = page(client, "/")
 
-    assert reverse("plans:detail", args=["a"]) in content
-    assert reverse("plans:detail", args=["b"]) in content
+    assert reverse("public:detail", args=["a"]) in content
+    assert reverse("public:detail", args=["b"]) in content
 
 
 def test_the_policy_page_shows_its_measures_indicators_and_narratives(client, kumamoto_plan):
@@ -235,11 +235,18 @@ def count_queries(client, url) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_name",
-    ["plans:detail", "plans:policy", "plans:indicators", "plans:indicator", "plans:api_plan", "plans:csv"],
+    [
+        "public:detail",
+        "public:policy",
+        "public:indicators",
+        "public:indicator",
+        "public:api_plan",
+        "public:csv",
+    ],
 )
 def test_queries_per_page_do_not_grow_with_the_number_of_indicators(client, url_name):
     def url(plan):
-        args = {"plans:policy": [plan.slug, 1], "plans:indicator": [plan.slug, "9-1"]}.get(
+        args = {"public:policy": [plan.slug, 1], "public:indicator": [plan.slug, "9-1"]}.get(
             url_name, [plan.slug]
         )
         return reverse(url_name, args=args)

@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
-from indicators.exports import build_report
 from plans.models import GradeBand
+from publications.exports import build_report
 from tests.factories import make_indicator, make_measure, make_narrative, make_plan, make_policy
 
 EXPORTED_ON = date(2024, 5, 1)

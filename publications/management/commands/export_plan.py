@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from plans.planfile import dump_plan
+from publications.planfile import dump_plan
 
 
 class Command(BaseCommand):

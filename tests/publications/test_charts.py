@@ -11,9 +11,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from indicators import charts
 from indicators.evaluation import ACHIEVED, BEHIND, NOT_EVALUATED, ON_TRACK, REGRESSED, Grade, Point
 from plans.fiscal_years import short_label
+from publications import charts
 
 # Kumamoto indicators at FY2021, as in the plan file.
 SUPPORT_CENTRE = {  # 3-1-1: actuals far above the target

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
@@ -578,20 +577,16 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
         },
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
-    now = timezone.now()
     for fy, value in data.actuals.items():
-        # The plan file is the approved record: what it says is published at once.
+        # Working data only: citizens see it once the year is published (import_plan --publish).
         IndicatorValue.objects.update_or_create(
-            indicator=indicator,
-            fiscal_year=fy,
-            defaults={"value": value, "published_value": value, "published_at": now},
+            indicator=indicator, fiscal_year=fy, defaults={"value": value}
         )
     return indicator
 
 
 def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: list[NarrativeData]):
     positions: dict[tuple[int, str], int] = {}
-    now = timezone.now()
     for entry in entries:
         key = (entry.fy, entry.section)
         positions[key] = positions.get(key, 0) + 1
@@ -602,8 +597,6 @@ def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: lis
             section=entry.section,
             position=positions[key],
             text=entry.text,
-            published_text=entry.text,
-            published_at=now,
         )
 
 
@@ -697,9 +690,8 @@ def _grading_document(plan: Plan) -> dict:
 
 def _measure_document(measure: Measure) -> dict:
     order = {section: index for index, section in enumerate(SECTIONS)}
-    # The plan file records what citizens see: published values and narratives, not drafts.
-    published = [n for n in measure.narratives.all() if n.published_text]
-    narratives = sorted(published, key=lambda n: (n.fiscal_year, order[n.section], n.position))
+    # The plan file is the working data (drafts included): what the admin holds, import_plan reads back.
+    narratives = sorted(measure.narratives.all(), key=lambda n: (n.fiscal_year, order[n.section], n.position))
     return {
         "number": measure.number,
         "title": measure.title,
@@ -709,7 +701,7 @@ def _measure_document(measure: Measure) -> dict:
                 fy=narrative.fiscal_year,
                 section=narrative.section,
                 indicator=narrative.indicator.code if narrative.indicator else None,
-                text=narrative.published_text,
+                text=narrative.text,
             )
             for narrative in narratives
         ],

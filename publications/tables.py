@@ -1,4 +1,4 @@
-"""The sortable table of all indicators (django-tables2), over rows prepared from plan_progress()."""
+"""The sortable table of all indicators (django-tables2), over rows prepared from a publication."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -43,7 +43,7 @@ class IndicatorTable(tables.Table):
         orderable = True
 
     def render_name(self, value, record):
-        url = reverse("plans:indicator", args=[record["slug"], record["code"]])
+        url = reverse("public:indicator", args=[record["slug"], record["code"]])
         return format_html('<a href="{}?fy={}">{}</a>', url, record["fy"], value)
 
     def render_grade(self, value, record):
@@ -55,6 +55,13 @@ class IndicatorTable(tables.Table):
         if record["actual_fy"] != record["fy"]:
             return format_html("{}<br><small>（{}年度）</small>", f"{value:,}", record["actual_fy"])
         return f"{value:,}"
+
+
+SORTABLE = {
+    f"{sign}{name}"
+    for name in ("code", "name", "policy", "baseline", "actual", "target", "achievement", "progress", "grade")
+    for sign in ("", "-")
+}  # the ?sort= values the table accepts (any other is ignored, as django-tables2 ignores it)
 
 
 def indicator_rows(progress, grade_keys: dict) -> list[dict]:

@@ -1,0 +1,118 @@
+"""The files of a publication, built once when it is published: every chart, the CSV, the JSON and the Excel
+report, stored through Django's storage API and served as they are (no citizen request draws a chart or
+builds a workbook).
+
+`build_artifacts` is a background task (django-tasks: the immediate backend in development and tests, the
+database backend and its `db_worker` in production). Its progress and any failure are recorded on the
+publication's ArtifactBuild, which the 承認者 sees in the admin and can retry.
+"""
+
+import logging
+import traceback
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from plans.fiscal_years import fiscal_year_label
+from publications import charts, opendata, progress
+from publications.exports import build_report
+from publications.models import ArtifactBuild, Publication
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def chart_name(code: str, mini: bool = False) -> str:
+    return f"charts/{code}{'-mini' if mini else ''}.svg"
+
+
+GRADES_CHART = "charts/grades.svg"
+CSV_FILE, JSON_FILE, REPORT_FILE = "data.csv", "data.json", "report.xlsx"
+
+
+def grade_chart_title(fy: int) -> str:
+    return f"成果指標の評価の内訳（{fiscal_year_label(fy)}末時点）"
+
+
+def files_of(publication: Publication):
+    """(name, build()) for every file of the publication: build() returns its bytes."""
+    shown = progress.load(publication.document())
+    scale = shown.grade_scale
+    for row in shown.indicators:
+        for mini in (False, True):
+            yield (
+                chart_name(row.indicator.code, mini),
+                lambda row=row, mini=mini: charts.indicator_svg(
+                    row.indicator, row.evaluation, scale, shown.fy, mini=mini, actuals=row.actuals
+                ).encode(),
+            )
+    yield GRADES_CHART, lambda: charts.grade_summary_svg(shown.counts, grade_chart_title(shown.fy)).encode()
+    yield CSV_FILE, lambda: opendata.indicators_csv(shown).encode()
+    yield JSON_FILE, lambda: opendata.publication_json_text(publication).encode()
+    yield REPORT_FILE, lambda: build_report(shown, publication.published_at.date())
+
+
+def store(path: str, data: bytes) -> None:
+    if default_storage.exists(path):  # a retried build: the content of a path never changes
+        default_storage.delete(path)
+    default_storage.save(path, ContentFile(data))
+
+
+def run_build(build: ArtifactBuild) -> None:
+    """Build and store every file of the build's publication, recording progress; raises on failure."""
+    publication = build.publication
+    files = list(files_of(publication))
+    ArtifactBuild.objects.filter(pk=build.pk).update(
+        status=ArtifactBuild.Status.RUNNING,
+        started_at=timezone.now(),
+        total_files=len(files),
+        done_files=0,
+        error="",
+    )
+    for done, (name, make) in enumerate(files, start=1):
+        store(publication.storage_path(name), make())
+        if done % 50 == 0:
+            ArtifactBuild.objects.filter(pk=build.pk).update(done_files=done)
+    ArtifactBuild.objects.filter(pk=build.pk).update(
+        status=ArtifactBuild.Status.DONE, done_files=len(files), finished_at=timezone.now()
+    )
+
+
+@task()
+def build_artifacts(build_id: int) -> None:
+    build = ArtifactBuild.objects.select_related("publication__plan").get(pk=build_id)
+    try:
+        run_build(build)
+    except Exception as error:
+        logger.exception("Building the files of publication %s failed.", build.publication_id)
+        ArtifactBuild.objects.filter(pk=build.pk).update(
+            status=ArtifactBuild.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=5)}",
+        )
+        raise
+
+
+def retry(build: ArtifactBuild) -> None:
+    """Build a failed (or stuck) publication's files again; the publication itself is not touched."""
+    ArtifactBuild.objects.filter(pk=build.pk).update(status=ArtifactBuild.Status.PENDING, error="")
+    transaction.on_commit(lambda: build_artifacts.enqueue(build.pk))
+
+
+def open_file(publication: Publication, name: str) -> bytes | None:
+    """The stored bytes of one of the publication's files, or None while it is not built."""
+    path = publication.storage_path(name)
+    try:
+        with default_storage.open(path, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None

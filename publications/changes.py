@@ -1,0 +1,155 @@
+"""What one publication changes from another of the same year: for the publish screen (what the new one will
+change) and for each publication's public page (what a correction changed). Pure functions over documents."""
+
+from dataclasses import dataclass
+
+from indicators.evaluation import display_percent, display_value
+from publications.document import SECTION_LABELS, decimal
+
+PLAN_FIELDS = (("title", "計画名"), ("philosophy", "基本理念"), ("summary", "計画の概要"))
+DIRECTIONS = {"increase": "増やす", "decrease": "減らす", "maintain": "維持する"}
+
+
+@dataclass(frozen=True)
+class Change:
+    subject: str  # 「1-1-1 地域の課題を…」, 「取組1-1 …」 or 「計画」
+    what: str  # 「令和3年度の実績値」, 「目標値」, 「評価」, 「主な取組（令和3年度）」
+    before: str
+    after: str
+    kind: str = "changed"  # changed | added | removed
+
+
+def _point(point: dict | None, unit: str) -> str:
+    if point is None:
+        return "（なし）"
+    return f"{display_value(decimal(point['value']), unit)}（{point['fy']}年度）"
+
+
+def _grade(item: dict | None) -> str:
+    if item is None:
+        return "（なし）"
+    result = item["evaluation"]
+    return f"{result['grade']['mark']} {result['grade']['label']}（達成率 {display_percent(decimal(result['achievement_rate']))}）"
+
+
+def _indicators(document: dict | None) -> dict[str, tuple[dict, dict]]:
+    found = {}
+    for policy in (document or {}).get("policies", []):
+        for measure in policy["measures"]:
+            for item in measure["indicators"]:
+                found[item["code"]] = (item, measure)
+    return found
+
+
+def _measures(document: dict | None) -> dict[str, dict]:
+    return {m["code"]: m for p in (document or {}).get("policies", []) for m in p["measures"]}
+
+
+def indicator_changes(old: dict | None, new: dict) -> list[Change]:
+    subject = f"{new['code']} {new['name']}"
+    unit = new["unit"]
+    if old is None:
+        return [Change(subject, "成果指標", "（なし）", new["name"], "added")]
+    changes = []
+    for key, label in (("name", "成果指標名"), ("unit", "単位")):
+        if old[key] != new[key]:
+            changes.append(Change(subject, label, old[key], new[key]))
+    if old["direction"] != new["direction"]:
+        changes.append(
+            Change(subject, "目指す方向", DIRECTIONS[old["direction"]], DIRECTIONS[new["direction"]])
+        )
+    for key, label in (("baseline", "基準値"), ("target", "目標値")):
+        if old[key] != new[key]:
+            changes.append(Change(subject, label, _point(old[key], old["unit"]), _point(new[key], unit)))
+    if decimal(old["tolerance"]) != decimal(new["tolerance"]):
+        changes.append(Change(subject, "許容幅", str(old["tolerance"]), str(new["tolerance"])))
+    before, after = old["actuals"], new["actuals"]
+    for year in sorted(set(before) | set(after), key=int):
+        if decimal(before.get(year)) != decimal(after.get(year)):
+            changes.append(
+                Change(
+                    subject,
+                    f"{year}年度の実績値",
+                    display_value(decimal(before[year]), old["unit"]) if year in before else "（なし）",
+                    display_value(decimal(after[year]), unit) if year in after else "（なし）",
+                )
+            )
+    if _grade(old) != _grade(new):
+        changes.append(Change(subject, "評価", _grade(old), _grade(new)))
+    return changes
+
+
+def narrative_changes(old: dict | None, new: dict) -> list[Change]:
+    """Narratives added, changed (same year, section and position, other text) or removed."""
+    subject = f"取組{new['code']} {new['title']}"
+    before = {(n["fy"], n["section"], n["position"]): n for n in (old or {}).get("narratives", [])}
+    after = {(n["fy"], n["section"], n["position"]): n for n in new["narratives"]}
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        fy, section, _ = key
+        what = f"{SECTION_LABELS.get(section, section)}（{fy}年度）"
+        if key not in before:
+            changes.append(Change(subject, what, "", after[key]["text"], "added"))
+        elif key not in after:
+            changes.append(Change(subject, what, before[key]["text"], "", "removed"))
+        elif before[key]["text"] != after[key]["text"] or before[key]["indicator"] != after[key]["indicator"]:
+            changes.append(Change(subject, what, before[key]["text"], after[key]["text"]))
+    return changes
+
+
+def changes_between(old: dict | None, new: dict) -> list[Change]:
+    """Everything new changes from old (None: the first publication of the year, which changes nothing to
+    compare with, so the list is empty)."""
+    if old is None:
+        return []
+    changes = [
+        Change("計画", label, old[key], new[key])
+        for key, label in PLAN_FIELDS
+        if old.get(key) != new.get(key)
+    ]
+    if old["grading"] != new["grading"]:
+        changes.append(Change("計画", "評価の方法", _grading(old["grading"]), _grading(new["grading"])))
+    old_indicators = _indicators(old)
+    new_indicators = _indicators(new)
+    old_measures = _measures(old)
+    for code, measure in _measures(new).items():
+        if code in old_measures and old_measures[code]["title"] != measure["title"]:
+            changes.append(Change(f"取組{code}", "取組名", old_measures[code]["title"], measure["title"]))
+        for item in measure["indicators"]:
+            previous = old_indicators.get(item["code"])
+            changes += indicator_changes(previous[0] if previous else None, item)
+        changes += narrative_changes(old_measures.get(code), measure)
+    for code, (item, _) in old_indicators.items():
+        if code not in new_indicators:
+            changes.append(Change(f"{code} {item['name']}", "成果指標", item["name"], "（なし）", "removed"))
+    for code, measure in old_measures.items():
+        if code not in _measures(new):
+            changes += [
+                Change(f"取組{code} {measure['title']}", "取組", measure["title"], "（なし）", "removed")
+            ]
+    return changes
+
+
+def _grading(grading: dict) -> str:
+    if grading["method"] == "pace":
+        return "進捗ペース"
+    bands = "、".join(
+        f"{b['mark']}{b['label']}" + (f" {b['min_rate']}％以上" if b["min_rate"] is not None else "")
+        for b in grading["bands"]
+    )
+    return f"達成率の区分（{bands}）"
+
+
+def summary(changes: list[Change]) -> str:
+    """「実績値 2件、取組内容 1件」: a short count for lists and the feed."""
+    values = sum(1 for c in changes if c.what.endswith("の実績値"))
+    narratives = sum(1 for c in changes if c.subject.startswith("取組") and "（" in c.what)
+    others = len(changes) - values - narratives - sum(1 for c in changes if c.what == "評価")
+    parts = []
+    if values:
+        parts.append(f"実績値 {values}件")
+    if narratives:
+        parts.append(f"取組内容 {narratives}件")
+    if others:
+        parts.append(f"その他 {others}件")
+    return "、".join(parts) or "変更なし"

@@ -1,0 +1,386 @@
+"""The publication document: one plan at the end of one fiscal year, as citizens see it.
+
+A publication stores this document (JSON text, `SCHEMA_VERSION`) and every public output renders it: the
+pages, the charts, the CSV, the JSON API and the Excel report. It holds the plan's definitions (policies,
+measures, indicators, units, directions, baselines, targets, the grading rule), every actual and narrative up
+to the year, and the evaluation computed when it was built, so a publication reads the same for ever.
+
+`compose()` builds it from rows that only need their fields (the real models, or the historical models of a
+data migration); `working_document()` gathers the working data (the drafts) and composes it; `load()` turns a
+document back into the `PlanProgress` the templates and exports read.
+"""
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from indicators import evaluation
+from plans.fiscal_years import fiscal_year_label
+
+SCHEMA_VERSION = 1
+RATE_PLACES = Decimal("0.0001")
+ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+SECTIONS = ("initiatives", "issues")
+SECTION_LABELS = {"initiatives": "主な取組", "issues": "課題・改善事項・方針"}
+NOTE_MARK = "※"
+
+
+def numeral(number: int) -> str:
+    """Ⅰ, Ⅱ, Ⅲ … as the plan document numbers its basic policies."""
+    return ROMAN_NUMERALS[number - 1] if 1 <= number <= len(ROMAN_NUMERALS) else str(number)
+
+
+def number(value: Decimal | None, places: Decimal | None = None) -> int | float | None:
+    """A Decimal as a JSON number: an integer when whole, else a float with the written digits."""
+    if value is None:
+        return None
+    if places is not None:
+        value = value.quantize(places)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+# --- Composing ------------------------------------------------------------------------------------------
+
+
+def evaluation_json(result: evaluation.Evaluation, reason: str) -> dict:
+    projection = result.projection
+    return {
+        "fy": result.fy,
+        "actual": number(result.actual),
+        "achievement_rate": number(result.achievement_rate, RATE_PLACES),
+        "progress_rate": number(result.progress_rate, RATE_PLACES),
+        "expected_progress": number(result.expected_progress, RATE_PLACES),
+        "reference": {
+            "fy": result.reference.fy,
+            "value": number(result.reference.value),
+            "is_baseline": result.reference_is_baseline,
+        }
+        if result.reference
+        else None,
+        "change": result.change,
+        "target_met": result.target_met,
+        "projection": {
+            "fy": projection.fy,
+            "value": number(projection.value, RATE_PLACES),
+            "meets_target": projection.meets_target,
+        }
+        if projection
+        else None,
+        "grade": {"mark": result.grade.mark, "label": result.grade.label},
+        "reason": reason,
+    }
+
+
+def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evaluation.GradingRule) -> dict:
+    """One indicator (a row with the Indicator fields) with its actuals up to fy, evaluated at fy."""
+    baseline = (
+        evaluation.Point(indicator.baseline_fy, indicator.baseline_value)
+        if indicator.baseline_value is not None
+        else None
+    )
+    target = (
+        evaluation.Point(indicator.target_fy, indicator.target_value)
+        if indicator.target_value is not None
+        else None
+    )
+    shown = {year: value for year, value in sorted(actuals.items()) if year <= fy}
+    result = evaluation.evaluate(
+        direction=indicator.direction,
+        baseline=baseline,
+        target=target,
+        actuals=shown,
+        fy=fy,
+        tolerance=indicator.tolerance,
+        rule=rule,
+    )
+    reason = evaluation.explanation(result, indicator.unit, indicator.direction, rule)
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "tolerance": number(indicator.tolerance) or 0,
+        "baseline": {"fy": baseline.fy, "value": number(baseline.value)} if baseline else None,
+        "target": {"fy": target.fy, "value": number(target.value)} if target else None,
+        "actuals": {str(year): number(value) for year, value in shown.items()},
+        "evaluation": evaluation_json(result, reason),
+    }
+
+
+def grading_json(rule: evaluation.GradingRule) -> dict:
+    return {
+        "method": rule.method,
+        "bands": [
+            {"min_rate": number(band.min), "mark": band.mark, "label": band.label} for band in rule.bands
+        ],
+    }
+
+
+def counts_json(grades: list[evaluation.Grade], rule: evaluation.GradingRule) -> list[dict]:
+    return [
+        {"mark": grade.mark, "label": grade.label, "count": count}
+        for grade, count in evaluation.count_grades(grades, rule).items()
+    ]
+
+
+@dataclass
+class MeasureRows:
+    """What compose() needs of one measure: the measure row, its indicator rows and its narratives."""
+
+    measure: object
+    indicators: list = field(default_factory=list)  # rows with the Indicator fields, in display order
+    narratives: list = field(default_factory=list)  # (fiscal_year, section, position, indicator code, text)
+
+
+@dataclass
+class PolicyRows:
+    policy: object
+    measures: list[MeasureRows] = field(default_factory=list)
+
+
+def compose(
+    plan,
+    rule: evaluation.GradingRule,
+    policies: list[PolicyRows],
+    actuals: dict[str, dict[int, Decimal]],
+    fy: int,
+) -> dict:
+    """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}}; nothing
+    after fy goes in (no actual, no narrative)."""
+    grades = []
+    policy_documents = []
+    for policy_rows in policies:
+        policy = policy_rows.policy
+        measure_documents = []
+        for measure_rows in policy_rows.measures:
+            measure = measure_rows.measure
+            indicators = [
+                indicator_json(indicator, actuals.get(indicator.code, {}), fy, rule)
+                for indicator in measure_rows.indicators
+            ]
+            grades += [evaluation.Grade(**item["evaluation"]["grade"]) for item in indicators]
+            order = {section: index for index, section in enumerate(SECTIONS)}
+            narratives = sorted(
+                (item for item in measure_rows.narratives if item[0] <= fy),
+                key=lambda item: (item[0], order.get(item[1], 9), item[2]),
+            )
+            measure_documents.append(
+                {
+                    "number": measure.number,
+                    "code": f"{policy.number}-{measure.number}",
+                    "title": measure.title,
+                    "indicators": indicators,
+                    "narratives": [
+                        {
+                            "fy": year,
+                            "section": section,
+                            "position": position,
+                            "indicator": code,
+                            "text": text,
+                        }
+                        for year, section, position, code, text in narratives
+                    ],
+                }
+            )
+        policy_documents.append(
+            {
+                "number": policy.number,
+                "numeral": numeral(policy.number),
+                "title": policy.title,
+                "description": policy.description,
+                "measures": measure_documents,
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "slug": plan.slug,
+        "title": plan.title,
+        "philosophy": plan.philosophy,
+        "summary": plan.summary,
+        "start_fy": plan.start_fy,
+        "end_fy": plan.end_fy,
+        "fy": fy,
+        "grading": grading_json(rule),
+        "grade_counts": counts_json(grades, rule),
+        "policies": policy_documents,
+    }
+
+
+def dumps(document: dict) -> str:
+    """The stored text of a document: the same text for the same document, every time."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+# --- Reading back ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def parse(text: str) -> dict:
+    """The document of a stored text, numbers as exact Decimals. Publications never change, so one parse per
+    process serves every later request for the same text (the cache holds the text itself as its key)."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def rule_of(document: dict) -> evaluation.GradingRule:
+    grading = document["grading"]
+    return evaluation.GradingRule(
+        grading["method"],
+        [
+            evaluation.Band(decimal(band["min_rate"]), band["mark"], band["label"])
+            for band in grading["bands"]
+        ],
+    )
+
+
+def evaluation_of(data: dict) -> evaluation.Evaluation:
+    reference, projection = data["reference"], data["projection"]
+    return evaluation.Evaluation(
+        fy=data["fy"],
+        actual=decimal(data["actual"]),
+        reference=evaluation.Point(reference["fy"], decimal(reference["value"])) if reference else None,
+        reference_is_baseline=bool(reference and reference["is_baseline"]),
+        achievement_rate=decimal(data["achievement_rate"]),
+        progress_rate=decimal(data["progress_rate"]),
+        expected_progress=decimal(data["expected_progress"]),
+        change=data["change"],
+        target_met=data["target_met"],
+        projection=evaluation.Projection(
+            projection["fy"], decimal(projection["value"]), projection["meets_target"]
+        )
+        if projection
+        else None,
+        grade=evaluation.Grade(**data["grade"]),
+    )
+
+
+@dataclass(frozen=True)
+class PlanView:
+    slug: str
+    title: str
+    philosophy: str
+    summary: str
+    start_fy: int
+    end_fy: int
+
+    @property
+    def fiscal_years(self) -> range:
+        return range(self.start_fy, self.end_fy + 1)
+
+    @property
+    def period_label(self) -> str:
+        return f"{fiscal_year_label(self.start_fy)}～{fiscal_year_label(self.end_fy)}"
+
+    def contains_fiscal_year(self, fy: int) -> bool:
+        return self.start_fy <= fy <= self.end_fy
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    number: int
+    numeral: str
+    title: str
+    description: str
+
+    @property
+    def pk(self) -> int:
+        return self.number
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    number: int
+    code: str
+    title: str
+    policy: PolicyView
+
+    @property
+    def pk(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    tolerance: Decimal
+    baseline_fy: int | None
+    baseline_value: Decimal | None
+    target_fy: int | None
+    target_value: Decimal | None
+
+    @property
+    def pk(self) -> str:
+        return self.code
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_value is not None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_value is not None
+
+
+@dataclass(frozen=True)
+class NarrativeView:
+    fiscal_year: int
+    section: str
+    position: int
+    indicator_code: str | None
+    text: str
+    is_draft: bool = False
+
+    @property
+    def indicator_id(self) -> str | None:
+        return self.indicator_code
+
+    @property
+    def is_note(self) -> bool:
+        """A ※ note qualifies the bullets before it rather than reporting an initiative of its own."""
+        return self.text.startswith(NOTE_MARK)
+
+    def get_section_display(self) -> str:
+        return SECTION_LABELS.get(self.section, self.section)
+
+
+def plan_view(document: dict) -> PlanView:
+    return PlanView(
+        document["slug"],
+        document["title"],
+        document["philosophy"],
+        document["summary"],
+        document["start_fy"],
+        document["end_fy"],
+    )
+
+
+def indicator_view(data: dict) -> IndicatorView:
+    baseline, target = data["baseline"], data["target"]
+    return IndicatorView(
+        code=data["code"],
+        name=data["name"],
+        unit=data["unit"],
+        direction=data["direction"],
+        tolerance=decimal(data["tolerance"]),
+        baseline_fy=baseline["fy"] if baseline else None,
+        baseline_value=decimal(baseline["value"]) if baseline else None,
+        target_fy=target["fy"] if target else None,
+        target_value=decimal(target["value"]) if target else None,
+    )
+
+
+def actuals_of(data: dict) -> dict[int, Decimal]:
+    return {int(year): decimal(value) for year, value in data["actuals"].items()}
+
+
+def narrative_key(item: dict) -> tuple:
+    return (item["fy"], item["section"], item["indicator"], item["text"])

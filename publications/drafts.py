@@ -1,0 +1,96 @@
+"""The would-be publication of a plan year, built from the working data (every value, narrative, name,
+target and grading rule staff have entered: all of it drafts until a 承認者 publishes).
+
+Publishing stores this document; the staff preview renders it through the same code as a publication.
+"""
+
+from types import SimpleNamespace
+
+from django.db.models import Prefetch
+
+from indicators.models import Indicator, grading_rule
+from initiatives.models import Narrative
+from plans.models import Measure, Plan
+from publications import document as doc
+
+
+def _policies(plan: Plan):
+    return plan.policies.prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.order_by("number")),
+        Prefetch(
+            "measures__indicators",
+            queryset=Indicator.objects.order_by("position", "code").prefetch_related("values"),
+        ),
+        Prefetch("measures__narratives", queryset=Narrative.objects.select_related("indicator")),
+    )
+
+
+def _row_from_document(item: dict) -> SimpleNamespace:
+    """An indicator of a publication, with the fields compose() reads of an Indicator."""
+    view = doc.indicator_view(item)
+    return SimpleNamespace(**{name: getattr(view, name) for name in view.__dataclass_fields__})
+
+
+def _narrative_tuple(narrative: Narrative) -> tuple:
+    code = narrative.indicator.code if narrative.indicator_id else None
+    return (narrative.fiscal_year, narrative.section, narrative.position, code, narrative.text)
+
+
+def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = None) -> dict:
+    """The document of plan at fy from the working data, in a fixed number of queries.
+
+    With preview_for (a staff member who may not see every organisation's drafts), the indicators and
+    narratives of other organisations are shown as `base` (the publication citizens see) has them.
+    """
+    everything = preview_for is None or (
+        preview_for.is_superuser or preview_for.has_perm("indicators.view_all_organisations")
+    )
+    visible_indicators = visible_narratives = None
+    own_organisations = set()
+    if not everything:
+        own_organisations = set(preview_for.organisations.values_list("pk", flat=True))
+        visible_indicators = set(
+            Indicator.objects.filter(plan=plan).responsible_for(preview_for).values_list("pk", flat=True)
+        )
+        visible_narratives = set(
+            Narrative.objects.filter(measure__policy__plan=plan)
+            .responsible_for(preview_for)
+            .values_list("pk", flat=True)
+        )
+    base_indicators, base_narratives = {}, {}
+    for policy in (base or {}).get("policies", []):
+        for measure in policy["measures"]:
+            base_indicators |= {item["code"]: item for item in measure["indicators"]}
+            base_narratives[measure["code"]] = measure["narratives"]
+
+    policies, actuals = [], {}
+    for policy in _policies(plan):
+        policy_rows = doc.PolicyRows(policy)
+        for measure in policy.measures.all():
+            code = f"{policy.number}-{measure.number}"
+            measure_rows = doc.MeasureRows(measure)
+            hidden_codes = set()
+            for indicator in measure.indicators.all():
+                if visible_indicators is None or indicator.pk in visible_indicators:
+                    measure_rows.indicators.append(indicator)
+                    actuals[indicator.code] = {v.fiscal_year: v.value for v in indicator.values.all()}
+                    continue
+                hidden_codes.add(indicator.code)
+                published = base_indicators.get(indicator.code)
+                if published is not None:
+                    measure_rows.indicators.append(_row_from_document(published))
+                    actuals[indicator.code] = doc.actuals_of(published)
+            for narrative in measure.narratives.all():
+                if visible_narratives is None or narrative.pk in visible_narratives:
+                    measure_rows.narratives.append(_narrative_tuple(narrative))
+            if visible_narratives is not None:
+                measure_visible = measure.organisation_id in own_organisations
+                for item in base_narratives.get(code, []):
+                    foreign = item["indicator"] in hidden_codes if item["indicator"] else not measure_visible
+                    if foreign:
+                        measure_rows.narratives.append(
+                            (item["fy"], item["section"], item["position"], item["indicator"], item["text"])
+                        )
+            policy_rows.measures.append(measure_rows)
+        policies.append(policy_rows)
+    return doc.compose(plan, grading_rule(plan), policies, actuals, fy)

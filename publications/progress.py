@@ -1,0 +1,161 @@
+"""A whole plan as it stood at the end of one fiscal year, read from a publication's document.
+
+The dashboards, the Excel report and the open data all read a plan through `load()`: the structure, each
+indicator with its actuals and its evaluation as computed at publication, the narratives and the grade
+roll-ups. In a staff preview the document is built from the drafts and `base` (the publication citizens see)
+marks what the drafts change.
+"""
+
+from dataclasses import dataclass, field
+
+from indicators import evaluation
+from publications import document as doc
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: doc.IndicatorView
+    evaluation: evaluation.Evaluation
+    measure: doc.MeasureView
+    policy: doc.PolicyView
+    actuals: dict  # {fiscal year: value}, up to the document's year
+    draft_years: frozenset = frozenset()  # years whose actual differs from what citizens see (preview only)
+    definition_changed: bool = False  # name, unit, baseline or target differs from what citizens see
+    reason: str = ""  # the grade's reason, as computed at publication
+    chart_url: str = ""
+    mini_chart_url: str = ""
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.draft_years) or self.definition_changed
+
+
+@dataclass
+class MeasureProgress:
+    measure: doc.MeasureView
+    indicators: list[IndicatorProgress]
+    narratives: list[doc.NarrativeView]
+    counts: dict[evaluation.Grade, int]
+
+    def narratives_about(self, indicator) -> list[doc.NarrativeView]:
+        """The entries on this indicator and those on the measure as a whole (tied to no indicator)."""
+        return [n for n in self.narratives if n.indicator_code in (None, indicator.code)]
+
+
+@dataclass
+class PolicyProgress:
+    policy: doc.PolicyView
+    measures: list[MeasureProgress]
+    counts: dict[evaluation.Grade, int]
+
+    @property
+    def indicators(self) -> list[IndicatorProgress]:
+        return [row for measure in self.measures for row in measure.indicators]
+
+
+@dataclass
+class PlanProgress:
+    plan: doc.PlanView
+    fy: int
+    rule: evaluation.GradingRule
+    preview: bool = False
+    policies: list[PolicyProgress] = field(default_factory=list)
+    counts: dict[evaluation.Grade, int] = field(default_factory=dict)
+    grade_chart_url: str = ""
+    document: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def indicators(self) -> list[IndicatorProgress]:
+        return [row for policy in self.policies for row in policy.indicators]
+
+    @property
+    def grade_scale(self) -> list[evaluation.Grade]:
+        return evaluation.grade_scale(self.rule)
+
+    def find(self, code: str) -> IndicatorProgress | None:
+        return next((row for row in self.indicators if row.indicator.code == code), None)
+
+    def measure_of(self, row: IndicatorProgress) -> MeasureProgress:
+        return next(m for p in self.policies for m in p.measures if m.measure.code == row.measure.code)
+
+    def only_policy(self, number: int) -> "PlanProgress":
+        """The same plan with one basic policy (none if it has no such policy)."""
+        policies = [policy for policy in self.policies if policy.policy.number == number]
+        return PlanProgress(
+            self.plan,
+            self.fy,
+            self.rule,
+            self.preview,
+            policies,
+            self.counts,
+            self.grade_chart_url,
+            self.document,
+        )
+
+
+def _base_maps(base: dict | None):
+    indicators, narratives = {}, {}
+    if base is None:
+        return indicators, narratives
+    for policy in base["policies"]:
+        for measure in policy["measures"]:
+            for item in measure["indicators"]:
+                indicators[item["code"]] = item
+            narratives[measure["code"]] = {doc.narrative_key(item) for item in measure["narratives"]}
+    return indicators, narratives
+
+
+DEFINITION_KEYS = ("name", "unit", "direction", "tolerance", "baseline", "target")
+
+
+def load(document: dict, base: dict | None = None, preview: bool = False) -> PlanProgress:
+    """The PlanProgress of a document. With preview, `base` (what citizens see for the year, or None) marks
+    each actual, definition and narrative that the document changes."""
+    rule = doc.rule_of(document)
+    base_indicators, base_narratives = _base_maps(base)
+    progress = PlanProgress(
+        plan=doc.plan_view(document), fy=document["fy"], rule=rule, preview=preview, document=document
+    )
+    for policy_data in document["policies"]:
+        policy = doc.PolicyView(
+            policy_data["number"], policy_data["numeral"], policy_data["title"], policy_data["description"]
+        )
+        measures = []
+        for measure_data in policy_data["measures"]:
+            measure = doc.MeasureView(
+                measure_data["number"], measure_data["code"], measure_data["title"], policy
+            )
+            rows = []
+            for item in measure_data["indicators"]:
+                actuals = doc.actuals_of(item)
+                row = IndicatorProgress(
+                    doc.indicator_view(item), doc.evaluation_of(item["evaluation"]), measure, policy, actuals
+                )
+                row.reason = item["evaluation"]["reason"]
+                if preview:
+                    before = base_indicators.get(item["code"])
+                    old = doc.actuals_of(before) if before else {}
+                    row.draft_years = frozenset(y for y, v in actuals.items() if old.get(y) != v)
+                    row.definition_changed = before is None or any(
+                        before[key] != item[key] for key in DEFINITION_KEYS
+                    )
+                rows.append(row)
+            seen = base_narratives.get(measure.code, set())
+            narratives = [
+                doc.NarrativeView(
+                    item["fy"],
+                    item["section"],
+                    item["position"],
+                    item["indicator"],
+                    item["text"],
+                    is_draft=preview and doc.narrative_key(item) not in seen,
+                )
+                for item in measure_data["narratives"]
+            ]
+            counts = evaluation.count_grades([row.evaluation.grade for row in rows], rule)
+            measures.append(MeasureProgress(measure, rows, narratives, counts))
+        policy_rows = [row for measure in measures for row in measure.indicators]
+        counts = evaluation.count_grades([row.evaluation.grade for row in policy_rows], rule)
+        progress.policies.append(PolicyProgress(policy, measures, counts))
+    progress.counts = evaluation.count_grades([row.evaluation.grade for row in progress.indicators], rule)
+    return progress

@@ -1,0 +1,544 @@
+"""Public pages and downloads of a plan, every one rendered from a publication. Thin views: `public_page`
+finds the publication asked for (one indexed query), answers from the page cache or a 304 when it can, and
+otherwise loads the publication's document; the views then render it.
+
+Nothing here reads the working tables, except the staff preview (?preview=1), which renders the would-be
+publication built from the drafts through the same code, marked as such and never cached publicly.
+"""
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+
+from indicators.evaluation import grade_keys
+from plans.fiscal_years import fiscal_year_label
+from plans.models import Plan
+from publications import artifacts, changes, charts, drafts, opendata
+from publications import document as doc
+from publications.models import Publication
+from publications.progress import PlanProgress, load
+from publications.tables import SORTABLE, IndicatorTable, filter_rows, indicator_rows, offered_filters
+
+# Part of every page's cache key and ETag: bump it when a template or a view changes what a page shows.
+PAGE_VERSION = "1"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"  # pages: served from a cache only after an ETag check
+
+
+class BadRequest(Exception):
+    """A request the page cannot answer, with a message for the citizen who sent it."""
+
+
+class NotPublished(Exception):
+    """A year of the plan with no publication; the message lists the years that have one."""
+
+
+def bad_request(request, message: str, api: bool = False):
+    if api:
+        return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "errors/bad_request.html", {"message": message}, status=400)
+
+
+def not_found(request, message: str, api: bool = False):
+    if api:
+        return JsonResponse({"error": message}, status=404, json_dumps_params={"ensure_ascii": False})
+    return render(request, "errors/not_found.html", {"message": message}, status=404)
+
+
+def published_years_text(years) -> str:
+    return "、".join(fiscal_year_label(year) for year in years)
+
+
+def requested_year(request, years: list[int], allowed: range | None = None) -> int:
+    """?fy=2021 among the years offered (the published ones); by default the latest of them."""
+    text = request.GET.get("fy", "").strip()
+    if not text:
+        if not years:
+            raise NotPublished("この計画はまだ公表されていません。")
+        return years[-1]
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise BadRequest(f"年度は西暦4桁で指定してください（例: ?fy={years[-1] if years else 2021}）。")
+    fy = int(text)
+    if fy in years or (allowed is not None and fy in allowed):
+        return fy
+    if years:
+        raise NotPublished(
+            f"{fiscal_year_label(fy)}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
+        )
+    raise NotPublished("この計画はまだ公表されていません。")
+
+
+def preview_user(request):
+    """The staff member asking to preview drafts (?preview=1) on the public pages, or None."""
+    if request.GET.get("preview") != "1":
+        return None
+    user = request.user
+    wanted = user.is_authenticated and user.is_staff
+    return user if wanted and user.has_perm("indicators.view_indicatorvalue") else None
+
+
+@dataclass
+class Page:
+    """What a public page shows: a plan at a year, from its publication (or the drafts, in a preview)."""
+
+    slug: str
+    fy: int
+    years: list[int]  # the years the year selector offers
+    progress: PlanProgress
+    publication: Publication | None  # None in a preview of a year not yet published
+    preview: bool = False
+
+    @property
+    def plan(self):
+        return self.progress.plan
+
+    @property
+    def query(self) -> str:
+        return f"fy={self.fy}&preview=1" if self.preview else f"fy={self.fy}"
+
+
+def chart_urls(progress: PlanProgress, slug: str, publication: Publication | None, preview: bool) -> None:
+    """Point each chart of the page at its file: the publication's (immutable), or drawn live in a preview."""
+    if preview or publication is None:
+        query = f"?fy={progress.fy}&preview=1"
+        progress.grade_chart_url = reverse("public:grade_chart", args=[slug]) + query
+        for row in progress.indicators:
+            code = row.indicator.code
+            row.chart_url = reverse("public:indicator_chart", args=[slug, code]) + query
+            row.mini_chart_url = reverse("public:indicator_mini_chart", args=[slug, code]) + query
+        return
+    progress.grade_chart_url = publication_file_url(slug, publication, artifacts.GRADES_CHART)
+    for row in progress.indicators:
+        code = row.indicator.code
+        row.chart_url = publication_file_url(slug, publication, artifacts.chart_name(code))
+        row.mini_chart_url = publication_file_url(slug, publication, artifacts.chart_name(code, mini=True))
+
+
+def publication_file_url(slug: str, publication: Publication, name: str) -> str:
+    return reverse("public:publication_file", args=[slug, publication.key, name])
+
+
+def preview_page(request, user, slug: str) -> Page:
+    plan = get_object_or_404(Plan, slug=slug)
+    ids = Publication.objects.current_ids(slug)
+    fy = requested_year(request, sorted(ids) or [plan.start_fy], allowed=plan.fiscal_years)
+    current = Publication.objects.filter(pk=ids[fy]).select_related("plan").first() if fy in ids else None
+    base = current.document() if current else None
+    document = drafts.working_document(plan, fy, preview_for=user, base=base)
+    progress = load(document, base, preview=True)
+    chart_urls(progress, slug, None, preview=True)
+    return Page(slug, fy, list(plan.fiscal_years), progress, current, preview=True)
+
+
+def published_page(slug: str, fy: int, ids: dict[int, int]) -> Page:
+    publication = Publication.objects.select_related("plan").get(pk=ids[fy])
+    progress = load(publication.document())
+    chart_urls(progress, slug, publication, preview=False)
+    return Page(slug, fy, sorted(ids), progress, publication)
+
+
+def cleaned_params(request, params: dict) -> tuple:
+    """The recognised parameters with an accepted value, for the cache key: anything else is left out, so it
+    neither bypasses the cache nor adds an entry."""
+    kept = []
+    for name, accepted in params.items():
+        value = request.GET.get(name, "")
+        if value and (accepted is None or value in accepted):
+            kept.append((name, value))
+    return tuple(kept)
+
+
+def public_page(params: dict | None = None, api: bool = False):
+    """For the views of one plan at one year. The view gets the Page; its response is cached under the
+    publication and the recognised parameters (`params`: {name: accepted values, or None for any value the
+    view itself validates}), carries an ETag and answers a matching If-None-Match with 304."""
+    params = params or {}
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, slug, **kwargs):
+            try:
+                user = preview_user(request)
+                if user is not None:
+                    response = view(request, preview_page(request, user, slug), **kwargs)
+                    response["Cache-Control"] = "private, no-store"
+                    return response
+                ids = Publication.objects.current_ids(slug)
+                if not ids and not Plan.objects.filter(slug=slug).exists():
+                    raise Http404
+                fy = requested_year(request, sorted(ids))
+            except BadRequest as error:
+                return bad_request(request, str(error), api=api)
+            except NotPublished as error:
+                return not_found(request, str(error), api=api)
+            key = "|".join(
+                [
+                    "page",
+                    PAGE_VERSION,
+                    view.__name__,
+                    slug,
+                    str(ids[fy]),
+                    str(max(ids.values())),  # a newly published year changes every page's year selector
+                    json.dumps(kwargs, sort_keys=True),
+                    json.dumps(cleaned_params(request, params)),
+                    request.get_host() if api else "",
+                ]
+            )
+            digest = hashlib.sha256(key.encode()).hexdigest()
+            etag = f'"{digest[:32]}"'
+            key = f"public-page:{digest}"
+            if etag in request.headers.get("If-None-Match", ""):
+                response = HttpResponseNotModified()
+                response["ETag"] = etag
+                return response
+            response = cache.get(key) if settings.PUBLIC_PAGE_CACHE_SECONDS else None
+            if response is None:
+                response = view(request, published_page(slug, fy, ids), **kwargs)
+                if response.status_code == 200:
+                    response["ETag"] = etag
+                    response["Cache-Control"] = REVALIDATE
+                    if settings.PUBLIC_PAGE_CACHE_SECONDS:
+                        cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def page_context(page: Page) -> dict:
+    plan, fy = page.plan, page.fy
+    publication = page.publication
+    return {
+        "plan": plan,
+        "fy": fy,
+        "fy_label": fiscal_year_label(fy),
+        "fy_choices": [(year, fiscal_year_label(year)) for year in page.years],
+        "preview": page.preview,
+        "keep_params": [("preview", "1")] if page.preview else [],
+        "query": page.query,
+        "progress": page.progress,
+        "keys": grade_keys(page.progress.rule),
+        "publication": publication,
+        "report_url": None if page.preview else reverse("public:report", args=[page.slug]) + f"?fy={fy}",
+        "history_url": reverse("public:publications", args=[page.slug]),
+    }
+
+
+# --- Pages -------------------------------------------------------------------------------------------------
+
+
+def home(request):
+    latest = Publication.objects.values("plan_id").annotate(latest=Max("id")).values_list("latest", flat=True)
+    publications = list(Publication.objects.filter(pk__in=list(latest)).select_related("plan"))
+    if len(publications) == 1:
+        return plan_detail(request, publications[0].plan.slug)
+    plans = sorted((doc.plan_view(p.document()) for p in publications), key=lambda p: (-p.start_fy, p.slug))
+    return render(request, "plans/list.html", {"plans": plans})
+
+
+@public_page()
+def plan_detail(request, page):
+    return render(request, "plans/detail.html", page_context(page))
+
+
+@public_page()
+def policy_detail(request, page, number):
+    progress = page.progress.only_policy(number)
+    if not progress.policies:
+        return not_found(request, "この基本方針はありません。")
+    return render(request, "plans/policy.html", page_context(page) | {"policy": progress.policies[0]})
+
+
+@public_page()
+def indicator_detail(request, page, code):
+    progress = page.progress
+    row = progress.find(code)
+    if row is None:
+        return not_found(request, "この成果指標はありません。")
+    indicator = row.indicator
+    context = page_context(page) | {
+        "row": row,
+        "indicator": indicator,
+        "result": row.evaluation,
+        "explanation": row.reason,
+        "values": [
+            {
+                "kind": kind,
+                "fy": year,
+                "label": fiscal_year_label(year),
+                "value": value,
+                "draft": year in row.draft_years and kind == "actual",
+            }
+            for kind, year, value in opendata.value_rows(row)
+        ],
+        "chart_caption": chart_caption(row),
+        "narratives": progress.measure_of(row).narratives_about(indicator),
+    }
+    return render(request, "plans/indicator.html", context)
+
+
+def chart_caption(row) -> str:
+    indicator = row.indicator
+    parts = ["棒は各年度の実績値"]
+    if indicator.has_baseline:
+        parts.append("ひし形は基準値")
+    if indicator.has_target:
+        parts.append("破線は目標値、点線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合）")
+    return "、".join(parts) + "です。数値は下の表のとおりです。"
+
+
+@public_page(params={"sort": SORTABLE, "policy": None, "measure": None, "grade": None})
+def indicator_list(request, page):
+    progress = page.progress
+    keys = grade_keys(progress.rule)
+    rows = indicator_rows(progress, keys)
+    filters = {name: request.GET.get(name, "") for name in ("policy", "measure", "grade")}
+    try:
+        rows = filter_rows(rows, filters, offered_filters(progress, keys))
+    except ValueError:
+        return bad_request(request, "絞り込みの条件は一覧から選んでください。")
+    table = IndicatorTable(rows)
+    RequestConfig(request, paginate=False).configure(table)
+    context = page_context(page) | {
+        "table": table,
+        "filters": filters,
+        "grade_choices": [(key, f"{grade.mark} {grade.label}") for grade, (key, _) in keys.items()],
+    }
+    return render(request, "plans/indicator_list.html", context)
+
+
+# --- Charts: the publication's files; drawn live only for a staff preview ------------------------------
+
+
+def indicator_chart(request, slug, code, mini=False):
+    """A chart by its old address: the current publication's file (a redirect), or a preview's, drawn live."""
+    user = preview_user(request)
+    if user is None:
+        return redirect_to_file(request, slug, artifacts.chart_name(code, mini))
+    page = preview_page(request, user, slug)
+    row = page.progress.find(code)
+    if row is None:
+        raise Http404
+    svg = charts.indicator_svg(
+        row.indicator, row.evaluation, page.progress.grade_scale, page.fy, mini=mini, actuals=row.actuals
+    )
+    return svg_response(svg, "private, no-store")
+
+
+def grade_chart(request, slug):
+    user = preview_user(request)
+    if user is None:
+        return redirect_to_file(request, slug, artifacts.GRADES_CHART)
+    page = preview_page(request, user, slug)
+    title = artifacts.grade_chart_title(page.fy)
+    return svg_response(charts.grade_summary_svg(page.progress.counts, title), "private, no-store")
+
+
+def redirect_to_file(request, slug: str, name: str):
+    try:
+        publication = current_publication(request, slug)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    except NotPublished as error:
+        return not_found(request, str(error))
+    return HttpResponseRedirect(publication_file_url(slug, publication, name))
+
+
+def svg_response(svg: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(svg.encode("utf-8"), content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def current_publication(request, slug: str) -> Publication:
+    """The publication citizens see for ?fy= (default: the latest published year)."""
+    ids = Publication.objects.current_ids(slug)
+    if not ids and not Plan.objects.filter(slug=slug).exists():
+        raise Http404
+    fy = requested_year(request, sorted(ids))
+    return Publication.objects.select_related("plan").defer("content").get(pk=ids[fy])
+
+
+def find_publication(slug: str, key: str) -> Publication:
+    fy, _, number = key.partition("-")
+    return get_object_or_404(
+        Publication.objects.select_related("plan").defer("content"),
+        plan__slug=slug,
+        fiscal_year=int(fy),
+        number=int(number),
+    )
+
+
+def publication_file(request, slug, key, name):
+    """A file of a publication, as built when it was published: the same bytes for ever."""
+    if not any(name.endswith(ext) for ext in artifacts.CONTENT_TYPES):
+        raise Http404
+    publication = find_publication(slug, key)
+    return file_response(request, publication, name, IMMUTABLE)
+
+
+def file_response(request, publication: Publication, name: str, cache_control: str, filename: str = ""):
+    data = artifacts.open_file(publication, name)
+    if data is None:
+        response = render(
+            request,
+            "errors/not_ready.html",
+            {
+                "message": "このファイルは公表にあわせて作成しているところです。しばらくしてから、もう一度お試しください。"
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+    content_type = next(t for ext, t in artifacts.CONTENT_TYPES.items() if name.endswith(ext))
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = cache_control
+    response["ETag"] = f'"{publication.content_sha256[:32]}"'
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def download(request, slug, name: str, filename):
+    try:
+        publication = current_publication(request, slug)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    except NotPublished as error:
+        return not_found(request, str(error))
+    return file_response(request, publication, name, REVALIDATE, filename(publication))
+
+
+def report_xlsx(request, slug):
+    return download(request, slug, artifacts.REPORT_FILE, lambda p: f"{slug}-{p.fiscal_year}.xlsx")
+
+
+def plan_csv(request, slug):
+    return download(request, slug, artifacts.CSV_FILE, lambda p: f"{slug}-{p.fiscal_year}.csv")
+
+
+@public_page()
+def indicator_csv(request, page, code):
+    row = page.progress.find(code)
+    if row is None:
+        return not_found(request, "この成果指標はありません。")
+    text = opendata.indicators_csv(page.progress, [row])
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}-{code}-{page.fy}.csv"'
+    return response
+
+
+# --- Open data API ----------------------------------------------------------------------------------------
+
+
+def api_plans(request):
+    latest = Publication.objects.values("plan_id").annotate(latest=Max("id")).values_list("latest", flat=True)
+    publications = Publication.objects.filter(pk__in=list(latest)).select_related("plan")
+    plans = []
+    for publication in sorted(publications, key=lambda p: p.plan.slug):
+        document = publication.document()
+        slug = publication.plan.slug
+        plans.append(
+            {
+                "slug": slug,
+                "title": document["title"],
+                "start_fy": document["start_fy"],
+                "end_fy": document["end_fy"],
+                "published_years": sorted(Publication.objects.current_ids(slug)),
+                "url": request.build_absolute_uri(reverse("public:api_plan", args=[slug])),
+            }
+        )
+    return json_response({"plans": plans})
+
+
+@public_page(api=True)
+def api_plan(request, page):
+    if page.preview:
+        return json_response(page.progress.document)
+    return HttpResponse(
+        opendata.publication_json_text(page.publication).encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def json_response(data) -> HttpResponse:
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+
+
+# --- 公表・訂正の履歴 ---------------------------------------------------------------------------------------
+
+
+def history_entries(slug: str):
+    plan = get_object_or_404(Plan, slug=slug)
+    publications = list(Publication.objects.filter(plan=plan).order_by("-published_at", "-id"))
+    if not publications:
+        raise Http404
+    return plan, publications
+
+
+def publications_list(request, slug):
+    plan, publications = history_entries(slug)
+    latest = publications[0].document()
+    superseded = {
+        p.pk
+        for p in publications
+        if any(q.fiscal_year == p.fiscal_year and q.number > p.number for q in publications)
+    }
+    context = {"plan": doc.plan_view(latest), "publications": publications, "superseded": superseded}
+    return render(request, "publications/list.html", context)
+
+
+def previous_of(publication: Publication) -> Publication | None:
+    return (
+        Publication.objects.filter(
+            plan_id=publication.plan_id, fiscal_year=publication.fiscal_year, number__lt=publication.number
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def publication_detail(request, slug, key):
+    fy, _, number = key.partition("-")
+    publication = get_object_or_404(
+        Publication.objects.select_related("plan"), plan__slug=slug, fiscal_year=int(fy), number=int(number)
+    )
+    previous = previous_of(publication)
+    document = publication.document()
+    found = changes.changes_between(previous.document() if previous else None, document)
+    latest = Publication.objects.current(publication.plan, publication.fiscal_year)
+    context = {
+        "plan": doc.plan_view(document),
+        "publication": publication,
+        "previous": previous,
+        "latest": latest,
+        "changes": found,
+        "files": [
+            (
+                reverse("public:publication_file", args=[slug, key, artifacts.REPORT_FILE]),
+                "進捗状況報告書（Excel形式）",
+            ),
+            (
+                reverse("public:publication_file", args=[slug, key, artifacts.CSV_FILE]),
+                "成果指標の数値（CSV形式、UTF-8）",
+            ),
+            (
+                reverse("public:publication_file", args=[slug, key, artifacts.JSON_FILE]),
+                "計画全体のデータ（JSON形式）",
+            ),
+        ],
+        "page_url": reverse("public:detail", args=[slug]) + f"?fy={publication.fiscal_year}",
+    }
+    return render(request, "publications/detail.html", context)
