@@ -28,10 +28,11 @@ def make_indicator(
     baseline=None,
     target=None,
     actuals=None,
-    published=True,
     **fields,
 ) -> Indicator:
-    """baseline and target are (fy, value) pairs; actuals is {fy: value}; values may be str or Decimal."""
+    """baseline and target are (fy, value) pairs; actuals is {fy: value}; values may be str or Decimal.
+
+    The values are working data (drafts): citizens see them once the year is published (`publish()`)."""
     indicator = Indicator.objects.create(
         plan=measure.policy.plan,
         measure=measure,
@@ -47,9 +48,7 @@ def make_indicator(
     )
     for fy, value in (actuals or {}).items():
         value = Decimal(str(value))
-        IndicatorValue.objects.create(
-            indicator=indicator, fiscal_year=fy, value=value, published_value=value if published else None
-        )
+        IndicatorValue.objects.create(indicator=indicator, fiscal_year=fy, value=value)
     return indicator
 
 
@@ -60,7 +59,6 @@ def make_narrative(
     position=1,
     text="取組の内容",
     indicator=None,
-    published=True,
 ):
     return Narrative.objects.create(
         measure=measure,
@@ -69,8 +67,18 @@ def make_narrative(
         section=section,
         position=position,
         text=text,
-        published_text=text if published else "",
     )
+
+
+def publish(plan, *years, reason="", user=None):
+    """Publish the given fiscal years of plan (each year with actuals, if none are given), as a 承認者 would;
+    returns the publications made. A year already published needs reason (a correction)."""
+    from publications.publishing import publish as publish_year
+    from publications.publishing import publish_years_with_actuals
+
+    if not years:
+        return publish_years_with_actuals(plan, note="テストのための公表")
+    return [publish_year(user, plan, fy, reason=reason) for fy in years]
 
 
 def make_staff(django_user_model, username, last_name, role, organisation=None):
@@ -94,3 +102,12 @@ def violates_constraint(create) -> bool:
     except IntegrityError:
         return True
     return False
+
+
+def shown(plan, fy=None):
+    """The PlanProgress citizens see for plan at fy (its latest publication): what every public output reads."""
+    from publications.models import Publication
+    from publications.progress import load
+
+    publication = Publication.objects.current(plan, fy)
+    return load(publication.document())
