@@ -100,6 +100,9 @@ class Publication(models.Model):
     def __str__(self):
         return f"{self.plan.title} {fiscal_year_label(self.fiscal_year)} 第{self.number}版"
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:publication", args=[self.plan.slug, self.key])
+
     def save(self, *args, **kwargs):
         # The one place an override is right: it forbids an effect rather than hiding one.
         if not self._state.adding:
@@ -124,9 +127,6 @@ class Publication(models.Model):
 
     def document(self) -> dict:
         return document.parse(self.content)
-
-    def get_absolute_url(self) -> str:
-        return reverse("public:publication", args=[self.plan.slug, self.key])
 
     def storage_path(self, name: str) -> str:
         """Where a file built from this publication (a chart, the CSV, the Excel report) is stored."""

@@ -480,23 +480,26 @@ def json_response(data) -> HttpResponse:
 # --- 公表・訂正の履歴 ---------------------------------------------------------------------------------------
 
 
-def history_entries(slug: str):
-    plan = get_object_or_404(Plan, slug=slug)
-    publications = list(Publication.objects.filter(plan=plan).order_by("-published_at", "-id"))
-    if not publications:
-        raise Http404
-    return plan, publications
-
-
 def publications_list(request, slug):
-    plan, publications = history_entries(slug)
-    latest = publications[0].document()
+    """公表・訂正の履歴: every publication of the plan, newest first."""
+    plan = get_object_or_404(Plan, slug=slug)
+    publications = list(
+        Publication.objects.filter(plan=plan).defer("content").order_by("-published_at", "-id")
+    )
+    if not publications:
+        return not_found(request, "この計画はまだ公表されていません。")
+    latest = Publication.objects.get(pk=publications[0].pk).document()
     superseded = {
         p.pk
         for p in publications
         if any(q.fiscal_year == p.fiscal_year and q.number > p.number for q in publications)
     }
-    context = {"plan": doc.plan_view(latest), "publications": publications, "superseded": superseded}
+    context = {
+        "plan": doc.plan_view(latest),
+        "publications": publications,
+        "superseded": superseded,
+        "history_url": reverse("public:publications", args=[slug]),
+    }
     return render(request, "publications/list.html", context)
 
 
@@ -540,5 +543,6 @@ def publication_detail(request, slug, key):
             ),
         ],
         "page_url": reverse("public:detail", args=[slug]) + f"?fy={publication.fiscal_year}",
+        "history_url": reverse("public:publications", args=[slug]),
     }
     return render(request, "publications/detail.html", context)
