@@ -100,9 +100,6 @@ class Publication(models.Model):
     def __str__(self):
         return f"{self.plan.title} {fiscal_year_label(self.fiscal_year)} 第{self.number}版"
 
-    def get_absolute_url(self) -> str:
-        return reverse("public:publication", args=[self.plan.slug, self.key])
-
     def save(self, *args, **kwargs):
         # The one place an override is right: it forbids an effect rather than hiding one.
         if not self._state.adding:
@@ -111,6 +108,9 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord(IMMUTABLE_MESSAGE)
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:publication", args=[self.plan.slug, self.key])
 
     @property
     def key(self) -> str:
