@@ -106,11 +106,11 @@ class Publication(models.Model):
             raise ImmutableRecord(IMMUTABLE_MESSAGE)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord(IMMUTABLE_MESSAGE)
-
     def get_absolute_url(self) -> str:
         return reverse("public:publication", args=[self.plan.slug, self.key])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(IMMUTABLE_MESSAGE)
 
     @property
     def key(self) -> str:
