@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from indicators import evaluation
+from indicators import evaluation, responsibility
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Organisation, Plan, fiscal_year_in_range
 
 CODE_VALIDATOR = RegexValidator(
@@ -73,29 +73,13 @@ class IndicatorQuerySet(models.QuerySet):
         return [(indicator, indicator.evaluate(fy, rule)) for indicator in self.with_values()]
 
     def responsible_for(self, user):
-        """The indicators whose values user may see as drafts and enter: those of user's organisations.
-
-        An indicator without an organisation of its own belongs to its measure's. Superusers, 承認者 and
-        閲覧 (permission view_all_organisations) see every organisation's.
-        """
-        return self.filter(responsible_q(user))
-
-
-def responsible_q(user, prefix: str = "") -> Q:
-    """The condition "the indicator at prefix is user's organisation's", for any query that reaches one."""
-    if user.is_superuser or user.has_perm("indicators.view_all_organisations"):
-        return Q()
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    organisations = list(user.organisations.values_list("pk", flat=True))
-    return Q(**{f"{prefix}organisation__in": organisations}) | Q(
-        **{f"{prefix}organisation__isnull": True, f"{prefix}measure__organisation__in": organisations}
-    )
+        """The indicators whose values user may see as drafts and enter (indicators/responsibility.py)."""
+        return self.filter(responsibility.indicator_q(user))
 
 
 class IndicatorValueQuerySet(models.QuerySet):
     def responsible_for(self, user):
-        return self.filter(responsible_q(user, prefix="indicator__"))
+        return self.filter(responsibility.indicator_q(user, prefix="indicator__"))
 
 
 @dataclass
@@ -278,10 +262,6 @@ class Indicator(models.Model):
             for c in changes
         )
         return f"{_by(own)}に{described or '成果指標'}に変更しました。"
-
-    @property
-    def responsible_organisation_id(self) -> int | None:
-        return self.organisation_id or self.measure.organisation_id
 
     def evaluate(self, fy: int, rule: evaluation.GradingRule | None = None) -> evaluation.Evaluation:
         """The indicator as it stood at the end of fiscal year fy, graded by rule (the plan's, by default).

@@ -7,12 +7,13 @@ workflow (initiatives/entry.py), which needs the models of all three apps.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from indicators import responsibility
 from indicators.models import Indicator, IndicatorValue
 from initiatives import entry, history, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
@@ -33,12 +34,8 @@ class OwnOrganisationHistoryMixin:
 
 
 def measures_for(user):
-    """The measures whose narratives user may write: their organisation's, and those with their indicators."""
-    if user.has_perm("indicators.view_all_organisations"):
-        return Measure.objects.all()
-    return Measure.objects.filter(
-        Q(organisation__members=user) | Q(indicators__in=Indicator.objects.responsible_for(user))
-    ).distinct()
+    """The measures whose narratives user may write (indicators/responsibility.py)."""
+    return Measure.objects.filter(responsibility.writable_measure_q(user)).distinct()
 
 
 @admin.register(Narrative)
@@ -71,14 +68,10 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Identity
     def save_model(self, request, obj, form, change):
         # The choices above already limit the form; a crafted POST is refused here as well. A narrative about
         # one indicator belongs to that indicator's organisation, one about the whole measure to the measure's.
-        user = request.user
+        allowed = Measure.objects.filter(responsibility.measure_q(request.user), pk=obj.measure_id)
         if obj.indicator_id:
-            allowed = Indicator.objects.responsible_for(user).filter(pk=obj.indicator_id).exists()
-        else:
-            allowed = user.has_perm("indicators.view_all_organisations") or (
-                Measure.objects.filter(pk=obj.measure_id, organisation__members=user).exists()
-            )
-        if not allowed:
+            allowed = Indicator.objects.responsible_for(request.user).filter(pk=obj.indicator_id)
+        if not allowed.exists():
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 

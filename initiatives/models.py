@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Indicator, responsible_q
+from indicators import responsibility
+from indicators.models import Indicator
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
 
 NOTE_MARK = "※"
@@ -11,19 +12,8 @@ NOTE_MARK = "※"
 
 class NarrativeQuerySet(models.QuerySet):
     def responsible_for(self, user):
-        """The narratives user may see as drafts and enter: those of measures of user's organisations.
-
-        A narrative tied to an indicator of another organisation is that organisation's.
-        """
-        if user.is_superuser or user.has_perm("indicators.view_all_organisations"):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        organisations = list(user.organisations.values_list("pk", flat=True))
-        return self.filter(
-            Q(indicator__isnull=True, measure__organisation__in=organisations)
-            | Q(indicator__isnull=False) & responsible_q(user, prefix="indicator__")
-        )
+        """The narratives user may see as drafts and enter (indicators/responsibility.py)."""
+        return self.filter(responsibility.narrative_q(user))
 
 
 class Narrative(models.Model):

@@ -147,6 +147,12 @@ if REDIS_URL:
         # A Redis that does not answer fails the request within seconds (a 503) instead of holding the worker.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+# Charts drawn before (content-addressed: the same data draws the same chart), kept apart from the pages so
+# that emptying one leaves the other.
+CACHES["charts"] = CACHES["default"] | {
+    "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-charts",
+    **({} if REDIS_URL else {"LOCATION": "charts"}),  # a LocMemCache of its own
+}
 # How long a rendered public page is kept in the cache. Its key is the publication it shows (publications never
 # change), so a kept page is never stale and this only bounds the memory; 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "86400"))

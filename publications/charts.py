@@ -32,7 +32,7 @@ from decimal import Decimal
 import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers IPAexGothic with matplotlib's font manager)
 import redis
-from django.core.cache import cache
+from django.core.cache import caches
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -556,14 +556,14 @@ def cached_chart(kind: str, data: object, render: Callable[[], str]) -> str:
     """
     key = cache_key(kind, data)
     try:
-        svg = cache.get(key)
+        svg = caches["charts"].get(key)
     except redis.RedisError:  # the cache is down: draw the chart, as on a miss, rather than fail the image
         logger.warning("The chart cache does not answer; drawing a %s chart.", kind)
         return render()
     if svg is None:
         svg = render()
         try:
-            cache.set(key, svg, CACHE_TIMEOUT)
+            caches["charts"].set(key, svg, CACHE_TIMEOUT)
         except redis.RedisError:
             logger.warning("The chart cache does not answer; a %s chart is not stored.", kind)
     return svg

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from django.db.models import Prefetch
 
+from indicators import responsibility
 from indicators.models import Indicator, grading_rule
 from initiatives.models import Narrative
 from plans.models import Measure, Plan
@@ -42,13 +43,14 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
     With preview_for (a staff member who may not see every organisation's drafts), the indicators and
     narratives of other organisations are shown as `base` (the publication citizens see) has them.
     """
-    everything = preview_for is None or (
-        preview_for.is_superuser or preview_for.has_perm("indicators.view_all_organisations")
-    )
-    visible_indicators = visible_narratives = None
-    own_organisations = set()
+    everything = preview_for is None or responsibility.sees_every_organisation(preview_for)
+    visible_indicators = visible_narratives = visible_measures = None
     if not everything:
-        own_organisations = set(preview_for.organisations.values_list("pk", flat=True))
+        visible_measures = set(
+            Measure.objects.filter(responsibility.measure_q(preview_for), policy__plan=plan).values_list(
+                "pk", flat=True
+            )
+        )
         visible_indicators = set(
             Indicator.objects.filter(plan=plan).responsible_for(preview_for).values_list("pk", flat=True)
         )
@@ -84,7 +86,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                 if visible_narratives is None or narrative.pk in visible_narratives:
                     measure_rows.narratives.append(_narrative_tuple(narrative))
             if visible_narratives is not None:
-                measure_visible = measure.organisation_id in own_organisations
+                measure_visible = measure.pk in visible_measures
                 for item in base_narratives.get(code, []):
                     foreign = item["indicator"] in hidden_codes if item["indicator"] else not measure_visible
                     if foreign:

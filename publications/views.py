@@ -9,8 +9,10 @@ publication built from the drafts through the same code, marked as such and neve
 import functools
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
@@ -21,12 +23,14 @@ from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
 from plans.fiscal_years import fiscal_year_label
-from plans.models import Plan
+from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
 from publications import artifacts, changes, charts, drafts, opendata
 from publications import document as doc
 from publications.models import Publication
 from publications.progress import PlanProgress, load
 from publications.tables import SORTABLE, IndicatorTable, filter_rows, indicator_rows, offered_filters
+
+logger = logging.getLogger(__name__)
 
 # Part of every page's cache key and ETag: bump it when a template or a view changes what a page shows.
 PAGE_VERSION = "1"
@@ -71,8 +75,9 @@ def requested_year(request, years: list[int], allowed: range | None = None) -> i
     if fy in years or (allowed is not None and fy in allowed):
         return fy
     if years:
+        asked = fiscal_year_label(fy) if MIN_FISCAL_YEAR <= fy <= MAX_FISCAL_YEAR else f"{fy}年度"
         raise NotPublished(
-            f"{fiscal_year_label(fy)}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
+            f"{asked}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
         )
     raise NotPublished("この計画はまだ公表されていません。")
 
@@ -200,19 +205,38 @@ def public_page(params: dict | None = None, api: bool = False):
                 response = HttpResponseNotModified()
                 response["ETag"] = etag
                 return response
-            response = cache.get(key) if settings.PUBLIC_PAGE_CACHE_SECONDS else None
+            response = cached(key)
             if response is None:
                 response = view(request, published_page(slug, fy, ids), **kwargs)
                 if response.status_code == 200:
                     response["ETag"] = etag
                     response["Cache-Control"] = REVALIDATE
-                    if settings.PUBLIC_PAGE_CACHE_SECONDS:
-                        cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                    keep(key, response)
             return response
 
         return wrapper
 
     return decorator
+
+
+def cached(key: str):
+    """The page stored under key, or None; a cache that does not answer is an empty one (the page is drawn)."""
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return None
+    try:
+        return cache.get(key)
+    except redis.RedisError:
+        logger.warning("The page cache does not answer; drawing the page.")
+        return None
+
+
+def keep(key: str, response) -> None:
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return
+    try:
+        cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    except redis.RedisError:
+        logger.warning("The page cache does not answer; the page is not stored.")
 
 
 def page_context(page: Page) -> dict:
@@ -324,7 +348,7 @@ def indicator_chart(request, slug, code, mini=False):
     """A chart by its old address: the current publication's file (a redirect), or a preview's, drawn live."""
     user = preview_user(request)
     if user is None:
-        return redirect_to_file(request, slug, artifacts.chart_name(code, mini))
+        return redirect_to_file(request, slug, artifacts.chart_name(code, mini), code)
     page = preview_page(request, user, slug)
     row = page.progress.find(code)
     if row is None:
@@ -344,13 +368,15 @@ def grade_chart(request, slug):
     return svg_response(charts.grade_summary_svg(page.progress.counts, title), "private, no-store")
 
 
-def redirect_to_file(request, slug: str, name: str):
+def redirect_to_file(request, slug: str, name: str, code: str | None = None):
     try:
         publication = current_publication(request, slug)
     except BadRequest as error:
         return bad_request(request, str(error))
     except NotPublished as error:
         return not_found(request, str(error))
+    if code is not None and load(Publication.objects.get(pk=publication.pk).document()).find(code) is None:
+        return not_found(request, "この成果指標はありません。")
     return HttpResponseRedirect(publication_file_url(slug, publication, name))
 
 

@@ -39,11 +39,13 @@ def publications_removed_after_transactional_tests(request):
 def kumamoto_plan(db):
     """The Kumamoto plan as `make run` loads it (FY2020 and FY2021 published), for tests about the real plan."""
     from plans.models import Plan
+    from publications.artifacts import run_build
     from publications.planfile import import_plan_file
     from publications.publishing import publish_years_with_actuals
 
     plan, _ = import_plan_file(KUMAMOTO_PLAN_FILE)
-    publish_years_with_actuals(plan)
+    for publication in publish_years_with_actuals(plan):
+        run_build(publication.build)  # what the task does once the transaction commits
     return Plan.objects.get(pk=plan.pk)
 
 

@@ -71,14 +71,20 @@ def make_narrative(
 
 
 def publish(plan, *years, reason="", user=None):
-    """Publish the given fiscal years of plan (each year with actuals, if none are given), as a 承認者 would;
-    returns the publications made. A year already published needs reason (a correction)."""
+    """Publish the given fiscal years of plan (each year with actuals, if none are given), as a 承認者 would,
+    and build their files as the task does once the transaction commits; returns the publications made. A
+    year already published needs reason (a correction)."""
+    from publications.artifacts import run_build
     from publications.publishing import publish as publish_year
     from publications.publishing import publish_years_with_actuals
 
     if not years:
-        return publish_years_with_actuals(plan, note="テストのための公表")
-    return [publish_year(user, plan, fy, reason=reason) for fy in years]
+        publications = publish_years_with_actuals(plan, note="テストのための公表")
+    else:
+        publications = [publish_year(user, plan, fy, reason=reason) for fy in years]
+    for publication in publications:
+        run_build(publication.build)
+    return publications
 
 
 def make_staff(django_user_model, username, last_name, role, organisation=None):

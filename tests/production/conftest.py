@@ -117,6 +117,7 @@ def production_env(database_url: str, static_root: Path, port: int, prefix: str)
         "CACHE_KEY_PREFIX": prefix,
         "ADMIN_PATH": ADMIN_PATH,
         "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(static_root.parent / "media"),
         "GUNICORN_BIND": f"{HOST}:{port}",
         "WEB_CONCURRENCY": "2",
     }
@@ -217,7 +218,9 @@ def production_site(tmp_path_factory):
     try:
         collectstatic = start_manage(env, "collectstatic", "--no-input")  # meanwhile, needs no database
         manage(env, "migrate", "--no-input")
-        manage(env, "import_plan", str(PLAN_FILE))
+        manage(env, "import_plan", "--publish", str(PLAN_FILE))
+        # The publications' files are built by the task worker, as in production (docs/deploy.md).
+        manage(env, "db_worker", "--batch", "--no-startup-delay")
         finish(collectstatic, ["collectstatic"])
         process = start_gunicorn(env, site.log)
         wait_until_listening(process, port, site.log)

@@ -110,20 +110,32 @@ def test_a_policy_number_the_plan_does_not_have_is_a_404(citizen):
         f"/plans/{SLUG}/report.xlsx",
     ],
 )
-def test_an_unknown_or_malformed_fiscal_year_is_a_400_with_a_message(citizen, path):
-    values = [*HOSTILE, "1800", "2019", "2025", "2021.0", " 20 21", "0x7e5"]
-    urls = [f"{path}?fy={encoded(value)}" for value in values]
+def test_a_malformed_fiscal_year_is_a_400_and_an_unpublished_one_a_404_with_the_published_years(
+    citizen, path
+):
+    malformed = [value for value in HOSTILE if value != "-1"] + ["-1", "2021.0", " 20 21", "0x7e5"]
+    unpublished = ["1800", "2019", "2022", "2025"]
 
-    assert problems(get_each(citizen, urls), (400,), "年度") == []
+    assert problems(get_each(citizen, [f"{path}?fy={encoded(v)}" for v in malformed]), (400,), "年度") == []
+    assert (
+        problems(
+            get_each(citizen, [f"{path}?fy={v}" for v in unpublished]),
+            (404,),
+            "公表している年度: 令和2年度（2020年度）、令和3年度（2021年度）",
+        )
+        == []
+    )
 
 
-def test_the_api_refuses_a_malformed_fiscal_year_or_an_unknown_plan_in_json(citizen):
-    years = get_each(citizen, [f"/api/plans/{SLUG}/?fy={encoded(value)}" for value in [*HOSTILE, "2025"]])
+def test_the_api_refuses_a_malformed_or_unpublished_fiscal_year_or_an_unknown_plan_in_json(citizen):
+    years = get_each(citizen, [f"/api/plans/{SLUG}/?fy={encoded(value)}" for value in HOSTILE])
+    unpublished = get_each(citizen, [f"/api/plans/{SLUG}/?fy=2025"])
     plans = get_each(citizen, [f"/api/plans/{encoded(value)}/" for value in HOSTILE])
 
     assert problems(years, (400,), "年度") == []
+    assert problems(unpublished, (404,), "まだ公表されていません") == []
     assert problems(plans, (404,), "ありません") == []
-    for _, response in years + plans:
+    for _, response in years + unpublished + plans:
         assert response["Content-Type"].startswith("application/json")
         assert "error" in response.json()
 

@@ -44,8 +44,11 @@ def test_the_same_arguments_give_the_same_data_and_if_missing_skips_existing_pla
 
 
 @pytest.mark.django_db
-def test_its_plans_are_published_and_shown_on_the_public_pages(client):
-    make("--plans", "1", "--indicators", "5", "--years", "2", "--prefix", "t")
+def test_with_publish_its_plans_are_published_and_shown_on_the_public_pages(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make("--plans", "1", "--indicators", "5", "--years", "2", "--prefix", "t", "--publish")
 
     plan = client.get("/api/plans/t-1/?fy=2016").json()
     indicators = [i for policy in plan["policies"] for m in policy["measures"] for i in m["indicators"]]
@@ -54,3 +57,10 @@ def test_its_plans_are_published_and_shown_on_the_public_pages(client):
     assert all(len(indicator["actuals"]) == 2 for indicator in indicators)  # published, so citizens see them
     assert narratives and all(narrative["text"] for narrative in narratives)
     assert client.get("/plans/t-1/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_without_publish_its_plans_are_working_data_only(client):
+    make("--plans", "1", "--indicators", "5", "--years", "2", "--prefix", "t")
+
+    assert client.get("/plans/t-1/").status_code == 404

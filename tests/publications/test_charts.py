@@ -5,7 +5,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import override_settings
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -328,10 +328,11 @@ def test_labels_are_large_enough_for_a_phone():
 
 @pytest.fixture
 def local_cache():
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
-        cache.clear()
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    with override_settings(CACHES={"default": locmem, "charts": locmem | {"LOCATION": "test-charts"}}):
+        caches["charts"].clear()
         yield
-        cache.clear()
+        caches["charts"].clear()
 
 
 class CountingRenderer:
