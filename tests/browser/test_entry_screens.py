@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.models import Measure, Organisation
+from publications.publishing import publish_years_with_actuals
 from tests.factories import make_indicator, make_plan, make_policy
 
 PASSWORD = "Kumamoto-entry-2023"
@@ -48,6 +49,7 @@ def site(transactional_db, live_server, django_user_model):
         actuals={2021: "92.4"},
     )
     make_indicator(measure, code="1-1-2", name="福祉の相談件数", unit="件", actuals={2021: "5233"})
+    publish_years_with_actuals(plan)  # FY2021 is public; no transaction here, so its files are built at once
     clerk = django_user_model.objects.create_user(
         username="city-clerk", password=PASSWORD, last_name="田中", is_staff=True
     )
@@ -97,28 +99,28 @@ def test_a_clerk_enters_a_years_values_on_the_bulk_screen_and_an_approver_publis
     page.get_by_role("button", name="保存", exact=True).click()
 
     expect(page.locator(".messagelist")).to_contain_text(
-        "令和4年度（2022年度）の実績値を2件保存しました（下書き）。承認者が公開すると市民に表示されます。"
+        "令和4年度（2022年度）の実績値を2件保存しました（下書き）。承認者が公表すると市民に表示されます。"
     )
     expect(page.get_by_label("1-1-1 今年度の値")).to_have_value("95.5")
-    expect(page.get_by_role("row", name="1-1-1")).to_contain_text("下書き")
+    expect(page.get_by_role("row", name="1-1-1")).to_contain_text("入力済み")
     page.screenshot(path=screenshot_dir / "entry-bulk-saved-1280.png", full_page=True)
 
     citizen = browser.new_page()
     citizen.goto(indicator_page)
-    expect(citizen.locator(".figures")).to_contain_text("92.4％")
-    expect(citizen.locator(".figures")).not_to_contain_text("95.5％")
+    expect(citizen.locator("h1")).to_have_text("ページが見つかりません")  # FY2022 is not published yet
+    expect(citizen.locator("main")).to_contain_text("公表している年度: 令和3年度（2021年度）")
 
     page.context.clear_cookies()
-    sign_in(page, site, "approver", reverse("admin:indicators_indicatorvalue_publish"))
+    sign_in(page, site, "approver", reverse("admin:publications_publication_publish"))
     choose_plan_and_year(page, "入力テスト計画", 2022)
-    expect(page.get_by_role("heading", name="実績値の下書き（2件）")).to_be_visible()
+    expect(page.get_by_text("令和4年度（2022年度）はまだ公表していません。")).to_be_visible()
+    expect(page.get_by_role("row", name="1-1-1")).to_contain_text("95.5")
     page.screenshot(path=screenshot_dir / "entry-publish-1280.png", full_page=True)
-    page.get_by_role("button", name="この年度の下書きをすべて公開").click()
+    page.get_by_label("上の変更点を確認しました").check()
+    page.get_by_role("button", name="公表する").click()
 
-    expect(page.locator(".messagelist")).to_contain_text(
-        "令和4年度（2022年度）の実績値2件、取組内容0件を公開しました。"
-    )
+    expect(page.locator(".messagelist")).to_contain_text("令和4年度（2022年度）を公表しました（第1版）。")
     page.screenshot(path=screenshot_dir / "entry-publish-done-1280.png", full_page=True)
     citizen.goto(indicator_page)
     expect(citizen.locator(".figures")).to_contain_text("95.5％")
-    expect(citizen.locator(".updated")).to_contain_text("最終更新日")
+    expect(citizen.locator(".updated")).to_contain_text("公表日")

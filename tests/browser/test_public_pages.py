@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from publications.planfile import import_plan_file
+from publications.publishing import publish_years_with_actuals
 from tests.conftest import KUMAMOTO_PLAN_FILE
 
 SLUG = "kumamoto-welfare-4"
@@ -20,12 +21,16 @@ PAGES = {
     "indicator-table": f"/plans/{SLUG}/indicators/?sort=-achievement",
     "bad-year": f"/plans/{SLUG}/?fy=2030",
     "not-found": f"/plans/{SLUG}/indicators/9-9-9/",
+    "publications": f"/plans/{SLUG}/publications/",
+    "publication": f"/plans/{SLUG}/publications/2021-1/",
 }
 
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    import_plan_file(KUMAMOTO_PLAN_FILE)
+    """The Kumamoto plan as `make run` serves it: FY2020 and FY2021 published, their files built."""
+    plan, _ = import_plan_file(KUMAMOTO_PLAN_FILE)
+    publish_years_with_actuals(plan)  # no transaction around it here: the files are built on commit
     return live_server.url
 
 
