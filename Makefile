@@ -56,13 +56,15 @@ services:
 
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_plan --if-missing $(PLAN_FILE)
+	$(PY) manage.py import_plan --if-missing --publish $(PLAN_FILE)
+	$(PY) manage.py build_publication_files
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install test-tools services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -81,6 +83,7 @@ soak: install services bench-tools
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -18,6 +18,7 @@ from plans.models import Plan
 from publications import changes, drafts
 from publications import document as doc
 from publications.models import FIRST_NOTE, ArtifactBuild, Publication
+from publications.progress import load
 
 PLAN_FILE_NOTE = "計画ファイルから読み込み"
 PUBLISH_PERMISSION = "indicators.publish_indicatorvalue"
@@ -40,6 +41,11 @@ class Pending:
         return self.current is not None
 
     @property
+    def progress(self):
+        """The would-be publication as the pages read it (exact numbers), for the publish screen."""
+        return load(doc.parse(self.text))
+
+    @property
     def unchanged(self) -> bool:
         return self.current is not None and self.current.content_sha256 == self.digest
 
@@ -55,7 +61,8 @@ def pending(plan: Plan, fy: int) -> Pending:
     document = drafts.working_document(plan, fy)
     text = doc.dumps(document)
     current = Publication.objects.current(plan, fy)
-    found = changes.changes_between(current.document() if current else None, document)
+    # Both sides as read back from their text, so that numbers compare as the same kind (exact Decimals).
+    found = changes.changes_between(current.document() if current else None, doc.parse(text))
     return Pending(plan, fy, document, text, hashlib.sha256(text.encode()).hexdigest(), current, found)
 
 

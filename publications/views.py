@@ -138,7 +138,8 @@ def preview_page(request, user, slug: str) -> Page:
     fy = requested_year(request, sorted(ids) or [plan.start_fy], allowed=plan.fiscal_years)
     current = Publication.objects.filter(pk=ids[fy]).select_related("plan").first() if fy in ids else None
     base = current.document() if current else None
-    document = drafts.working_document(plan, fy, preview_for=user, base=base)
+    # Read back from its text, as a publication is, so that it compares with base number for number.
+    document = doc.parse(doc.dumps(drafts.working_document(plan, fy, preview_for=user, base=base)))
     progress = load(document, base, preview=True)
     chart_urls(progress, slug, None, preview=True)
     return Page(slug, fy, list(plan.fiscal_years), progress, current, preview=True)
@@ -491,7 +492,7 @@ def api_plans(request):
 @public_page(api=True)
 def api_plan(request, page):
     if page.preview:
-        return json_response(page.progress.document)
+        return json_response(page.progress.document)  # the drafts' document, numbers as the API writes them
     return HttpResponse(
         opendata.publication_json_text(page.publication).encode("utf-8"),
         content_type="application/json; charset=utf-8",
@@ -499,7 +500,7 @@ def api_plan(request, page):
 
 
 def json_response(data) -> HttpResponse:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=doc.number)
     return HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
 
 

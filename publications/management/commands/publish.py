@@ -39,5 +39,5 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied) as error:
             message = " ".join(getattr(error, "messages", [str(error)]))
             raise CommandError(f"{message} 何も変更していません。") from None
-        kind = "訂正を公表しました" if publication.is_correction else "公表しました"
-        self.stdout.write(self.style.SUCCESS(f"{plan.title} {publication.label}を{kind}。"))
+        kind = "（訂正）" if publication.is_correction else ""
+        self.stdout.write(self.style.SUCCESS(f"{plan.title} {publication.label}{kind}を公表しました。"))
