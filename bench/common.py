@@ -48,6 +48,8 @@ def production_env(database_url: str, static_root: Path, prefix: str, **extra: s
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "CACHE_KEY_PREFIX": prefix,
         "STATIC_ROOT": str(static_root),
+        # The publications' files stay with the benchmark database between runs.
+        "MEDIA_ROOT": os.environ.get("BENCH_MEDIA_ROOT", "/var/tmp/kumamoto-bench-media"),
         "LOG_LEVEL": "ERROR",
         **extra,
     }

@@ -8,8 +8,10 @@ Redis, loaded by wrk on 127.0.0.1 for a bounded time per URL:
    with no page cache (every request drawn from PostgreSQL), and a static file of the same size served
    through WhiteNoise by the same gunicorn (the practical upper limit);
 2. the time to draw each chart, cold;
-3. time and peak memory of the Excel report (indicators/exports.py) at 10, 100 and 1,000 indicators;
-4. SQL queries per page at 10 and at 1,000 indicators.
+3. the plan page with no page cache at 10, 100 and 1,000 indicators;
+4. time and peak memory of the Excel report (publications/exports.py) at 10, 100 and 1,000 indicators;
+5. the time to publish a correction of a plan of 10, 100 and 1,000 indicators with all its files;
+6. SQL queries per page at 10 and at 1,000 indicators.
 
 Options: --seconds N (per load, default 5), --repeat N (each warm and static load, default 3; the median
 is shown), --connections N (default 32), --skip-data (the data is there).
@@ -36,6 +38,7 @@ PLAN = "synthetic-01"
 SIZES = {10: "bench-10-1", 100: "bench-100-1", 1000: "bench-1000-1"}  # make_synthetic_data --prefix bench-N
 
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -53,8 +56,10 @@ def main() -> None:
         prepare(env, options.skip_data)
         print(header(options))
         load_section(env, work, options)
+        cold_section(env, work, options)
         chart_section(env)
         excel_section(env)
+        publish_section(env)
         query_section(env)
     finally:
         forget_cache(env)
@@ -71,10 +76,13 @@ def prepare(env: dict[str, str], skip_data: bool) -> None:
             "Making the synthetic data where it is missing (the first run takes a few minutes) ...",
             flush=True,
         )
-        manage(env, "make_synthetic_data", "--if-missing")
+        # Citizens see publications only: each plan is published at its last year (2024), its files built by
+        # the task worker as in production (the first run draws some 7,000 charts).
+        manage(env, "make_synthetic_data", "--if-missing", "--publish")
         for count in SIZES:
-            manage(env, "make_synthetic_data", "--if-missing", "--plans", "1", "--indicators", str(count),
-                   "--prefix", f"bench-{count}")  # fmt: skip
+            manage(env, "make_synthetic_data", "--if-missing", "--publish", "--plans", "1", "--indicators",
+                   str(count), "--prefix", f"bench-{count}")  # fmt: skip
+        manage(env, "db_worker", "--batch", "--no-startup-delay")
     manage(env, "collectstatic", "--no-input")
 
 
@@ -167,6 +175,34 @@ def inprocess(env: dict[str, str], *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def cold_section(env: dict[str, str], work: Path, options) -> None:
+    """The plan page of 10 and 1,000 indicators drawn for every request (no page cache)."""
+    log = work / "gunicorn-cold.log"
+    print("\n## Plan page with no page cache, by size (requests/s, p50 / p99 latency)\n")
+    print("| indicators | page size | no page cache |")
+    print("| --: | --: | --: |")
+    with gunicorn(env | {"PUBLIC_PAGE_CACHE_SECONDS": "0", "GUNICORN_ACCESS_LOG": "off"}, log) as server:
+        for count, slug in SIZES.items():
+            status, body = server.get(f"/plans/{slug}/")
+            assert status == 200, (slug, status)
+            load = wrk(server.port, f"/plans/{slug}/", options.seconds, options.connections)
+            print(f"| {count:,} | {len(body) / 1024:,.0f} KiB | {cell(load)} |")
+
+
+def publish_section(env: dict[str, str]) -> None:
+    print("\n## Publishing (a correction with every file: charts, CSV, JSON, Excel; rolled back after)\n")
+    print("| indicators | charts cached | the publication | its files | files | peak RSS |")
+    print("| --: | --- | --: | --: | --: | --: |")
+    for count, slug in SIZES.items():
+        for cold in (False, True):
+            row = inprocess(env, "publish", slug, "2024", *(["--cold"] if cold else []))
+            print(
+                f"| {row['indicators']:,} | {'none (first publication)' if cold else 'all but the changed one'} "
+                f"| {row['publication_seconds']:.2f} s | {row['files_seconds']:.1f} s | {row['files']:,} "
+                f"| {row['peak_rss_mb']:.0f} MB |"
+            )
+
+
 def chart_section(env: dict[str, str]) -> None:
     timings = inprocess(env, "charts", PLAN)
     print("\n## Charts, drawn cold (matplotlib → SVG, per chart)\n")
@@ -177,7 +213,7 @@ def chart_section(env: dict[str, str]) -> None:
 
 
 def excel_section(env: dict[str, str]) -> None:
-    print("\n## Excel report (indicators/exports.py build_report, a fresh process for each)\n")
+    print("\n## Excel report (publications/exports.py build_report, a fresh process for each)\n")
     rows = []
     for slug in SIZES.values():
         result = inprocess(env, "excel", slug, "2024")  # the synthetic plans run 2015-2024

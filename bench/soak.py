@@ -89,8 +89,9 @@ def main() -> None:
     try:
         postgres.create()
         manage(env, "migrate", "--no-input")
-        manage(env, "import_plan", str(PLAN_FILE))
-        manage(env, "make_synthetic_data", "--plans", "5", "--prefix", "soak")
+        manage(env, "import_plan", "--publish", str(PLAN_FILE))
+        manage(env, "make_synthetic_data", "--plans", "5", "--prefix", "soak", "--publish")
+        manage(env, "db_worker", "--batch", "--no-startup-delay")  # the publications' files
         manage(env, "collectstatic", "--no-input")
         subprocess.run(
             [PYTHON, "bench/soak_writer.py", "1"], cwd=BASE_DIR, env=env, check=True, capture_output=True
@@ -117,7 +118,7 @@ def main() -> None:
 def public_urls() -> list[str]:
     urls = ["/", "/static/css/site.css", "/api/plans/"]
     for slug, codes, years in [("kumamoto-welfare-4", ["1-1-1", "2-1-2", "3-1-1"], [2020, 2021])] + [
-        (f"soak-{n}", ["1-1-1", "1-2-3", "2-3-5", "3-2-5"], [2016, 2020, 2024]) for n in range(1, 6)
+        (f"soak-{n}", ["1-1-1", "1-2-3", "2-3-5", "3-2-5"], [2024]) for n in range(1, 6)  # published: 2024
     ]:
         urls += [
             f"/plans/{slug}/",
@@ -139,7 +140,8 @@ def public_urls() -> list[str]:
 
 def load_part(server, work: Path, options) -> bool:
     urls = public_urls()
-    wrong = [f"{url}: {status}" for url in urls if (status := server.get(url)[0]) != 200]
+    # The old chart addresses lead (302) to the current publication's file.
+    wrong = [f"{url}: {status}" for url in urls if (status := server.get(url)[0]) not in (200, 302)]
     if wrong:
         raise SystemExit("These URLs of the mix do not answer 200:\n" + "\n".join(wrong))
     script = work / "mix.lua"
@@ -189,8 +191,8 @@ def restart_part(server, postgres: PrivatePostgres, env: dict[str, str], options
         while time.monotonic() < deadline:
             slug = f"soak-{next(counter) % 5 + 1}"
             ask(
-                f"/plans/{slug}/indicators/1-1-1/?fy=2020&n={next(counter)}", "page"
-            )  # never in the page cache
+                f"/plans/{slug}/indicators/1-1-1/?fy=2024&n={next(counter)}", "page"
+            )  # an unknown parameter: answered from the page cache all the same
 
     def monitor() -> None:
         while time.monotonic() < deadline:

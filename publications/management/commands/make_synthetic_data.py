@@ -1,8 +1,8 @@
 """Plans of made-up but plausible data, for benchmarks and load tests (bench/, docs/benchmarks.md).
 
 Each plan is written as a plan file (docs/plan-file.md) and saved by the same code as `import_plan`, so the
-data is what an import makes: checked, one transaction per plan; with --publish, every year with actuals is
-published, as `import_plan --publish` does. The same arguments give the same
+data is what an import makes: checked, one transaction per plan; with --publish, the plan's last year is
+published, as a running site would have it. The same arguments give the same
 data; running the command again updates the plans in place.
 """
 
@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
 from publications.planfile import PlanFileError, parse_plan, save_plan
-from publications.publishing import publish_years_with_actuals
+from publications.publishing import pending
+from publications.publishing import publish as publish_year
 
 UNITS = ["％", "人", "回", "箇所", "校区", "件", "団体"]
 SUBJECTS = [
@@ -152,7 +153,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="作った計画の、実績値のある年度をすべて公表する（グラフ・Excel などのファイルも作ります）",
+            help="作った計画の最後の年度を公表する（グラフ・Excel などのファイルも作ります）",
         )
 
     def handle(self, *args, plans, indicators, years, start_fy, prefix, if_missing, publish, **options):
@@ -174,8 +175,10 @@ class Command(BaseCommand):
                 plan, _ = save_plan(parse_plan(text, source=slug))
             except PlanFileError as error:
                 raise CommandError(f"合成データが計画ファイルとして正しくありません: {error}") from None
-            if publish:
-                publish_years_with_actuals(plan, note="合成データ")
+            if publish:  # the plan as a running site has it: its latest year published
+                found = pending(plan, plan.end_fy)
+                if not found.unchanged:
+                    publish_year(None, plan, plan.end_fy, reason="合成データの更新" if found.current else "")
             made += 1
             self.stdout.write(f"{slug}: 成果指標 {indicators}、{start_fy}～{start_fy + years - 1}年度")
         elapsed = time.monotonic() - started
