@@ -127,10 +127,10 @@ class PublicationAdmin(admin.ModelAdmin):
                     for message in error.messages:
                         messages.error(request, message)
                     return redirect(request.get_full_path())
-                kind = "訂正を公表" if publication.is_correction else "公表"
+                what = f"{fiscal_year_label(fy)}の訂正" if publication.is_correction else fiscal_year_label(fy)
                 messages.success(
                     request,
-                    f"{fiscal_year_label(fy)}を{kind}しました（第{publication.number}版）。グラフ・Excel などのファイルを作成しています。",
+                    f"{what}を公表しました（第{publication.number}版）。グラフ・Excel などのファイルを作成しています。",
                 )
                 return redirect(reverse("admin:publications_publication_change", args=[publication.pk]))
             messages.error(

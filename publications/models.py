@@ -44,12 +44,17 @@ class PublicationQuerySet(models.QuerySet):
         return found.order_by("-fiscal_year", "-number").first()
 
     def current_ids(self, slug: str) -> dict[int, int]:
-        """{fiscal year: id of the publication citizens see for it} for the plan of slug: one indexed query.
+        """{fiscal year: id of the publication citizens see for it} for the plan of slug."""
+        return {fy: pk for fy, (pk, _) in self.current_versions(slug).items()}
 
-        Ids grow with every publication, so the greatest id of a year is its latest number.
-        """
-        rows = self.filter(plan__slug=slug).values("fiscal_year").annotate(latest=models.Max("id"))
-        return {row["fiscal_year"]: row["latest"] for row in rows.order_by("fiscal_year")}
+    def current_versions(self, slug: str) -> dict[int, tuple[int, str]]:
+        """{fiscal year: (id, content SHA-256)} of the publications citizens see for the plan of slug, in one
+        indexed query. Ids grow with every publication, so the greatest id of a year is its latest number."""
+        latest = (
+            self.filter(plan__slug=slug).order_by().values("fiscal_year").annotate(latest=models.Max("id"))
+        )
+        rows = self.filter(pk__in=models.Subquery(latest.values("latest"))).order_by("fiscal_year")
+        return {fy: (pk, digest) for fy, pk, digest in rows.values_list("fiscal_year", "id", "content_sha256")}
 
 
 class Publication(models.Model):

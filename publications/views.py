@@ -178,7 +178,8 @@ def public_page(params: dict | None = None, api: bool = False):
                     response = view(request, preview_page(request, user, slug), **kwargs)
                     response["Cache-Control"] = "private, no-store"
                     return response
-                ids = Publication.objects.current_ids(slug)
+                versions = Publication.objects.current_versions(slug)
+                ids = {year: pk for year, (pk, _) in versions.items()}
                 if not ids and not Plan.objects.filter(slug=slug).exists():
                     raise Http404
                 fy = requested_year(request, sorted(ids))
@@ -192,8 +193,10 @@ def public_page(params: dict | None = None, api: bool = False):
                     PAGE_VERSION,
                     view.__name__,
                     slug,
-                    str(ids[fy]),
-                    str(max(ids.values())),  # a newly published year changes every page's year selector
+                    # What the page shows, by content (an id could come back after a restored backup), and
+                    # every published year: a newly published one changes each page's year selector.
+                    str(fy),
+                    json.dumps(sorted((year, digest) for year, (_, digest) in versions.items())),
                     json.dumps(kwargs, sort_keys=True),
                     json.dumps(cleaned_params(request, params)),
                     request.get_host() if api else "",
@@ -263,10 +266,11 @@ def page_context(page: Page) -> dict:
 
 
 def home(request):
-    latest = Publication.objects.values("plan_id").annotate(latest=Max("id")).values_list("latest", flat=True)
-    publications = list(Publication.objects.filter(pk__in=list(latest)).select_related("plan"))
-    if len(publications) == 1:
-        return plan_detail(request, publications[0].plan.slug)
+    """The plan, when the site has one published plan; else the list of published plans."""
+    latest = dict(Publication.objects.values_list("plan__slug").annotate(latest=Max("id")))
+    if len(latest) == 1:
+        return plan_detail(request, next(iter(latest)))
+    publications = Publication.objects.filter(pk__in=latest.values())
     plans = sorted((doc.plan_view(p.document()) for p in publications), key=lambda p: (-p.start_fy, p.slug))
     return render(request, "plans/list.html", {"plans": plans})
 

@@ -13,6 +13,17 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with an empty page cache: a rolled-back test's publication ids come back in the
+    next test, and its cached pages must not."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def publications_removed_after_transactional_tests(request):
     """Django's test runner empties the tables after a transactional test (live_server, transactional_db);
     on SQLite that is a DELETE, which the publications' trigger refuses while their plan exists. Remove them

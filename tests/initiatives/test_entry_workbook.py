@@ -1,7 +1,8 @@
 """The Excel round trip of yearly entry: the template, the preview of an upload, confirming, bad rows and files.
 
 The world: 熊本市 enters 1-1-1 (％, 92.4 in 2021) and 1-1-2 (件, 5233 in 2021, a draft of 5100 for 2022);
-熊本市社会福祉協議会 enters 2-1-1 (箇所, 120 in 2021). 2022 is the year being entered.
+熊本市社会福祉協議会 enters 2-1-1 (箇所, 120 in 2021). 2021 is published; 2022 is the year being entered, and what
+staff save for it are drafts (citizens see them once a 承認者 publishes the year).
 """
 
 import io
@@ -21,7 +22,8 @@ from indicators.models import IndicatorValue
 from initiatives import entry, workbook
 from initiatives.forms import MAX_UPLOAD_BYTES
 from plans.models import Measure, Organisation
-from tests.factories import make_indicator, make_plan, make_policy, make_staff
+from publications.models import Publication
+from tests.factories import make_indicator, make_plan, make_policy, make_staff, publish
 
 FY = 2022
 NOT_XLSX = "Excel ファイル（.xlsx）ではないか、ファイルが壊れています。"
@@ -45,10 +47,11 @@ def world(db, django_user_model):
     consultations = make_indicator(
         city_measure, code="1-1-2", name="福祉の相談件数", unit="件", actuals={2021: "5233"}
     )
-    IndicatorValue.objects.create(indicator=consultations, fiscal_year=FY, value=Decimal("5100"))
     salons = make_indicator(
         council_measure, code="2-1-1", name="ふれあい・いきいきサロンの数", unit="箇所", actuals={2021: "120"}
     )
+    publish(plan, 2021)
+    IndicatorValue.objects.create(indicator=consultations, fiscal_year=FY, value=Decimal("5100"))
     return SimpleNamespace(
         plan=plan,
         rate=rate,
@@ -174,6 +177,20 @@ def test_a_filled_in_template_reads_back_as_a_preview_of_old_and_new_values(worl
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("９５．５", Decimal("95.5")), ("95.5％", Decimal("95.5")), ("９５．５％", Decimal("95.5"))],
+    ids=["full-width digits", "with the unit", "full-width digits with the unit"],
+)
+def test_a_value_typed_with_the_japanese_input_method_in_a_cell_is_read_as_a_number(world, typed, expected):
+    data = filled_in(download_template(signed_in(world.clerk), world), {"F5": typed})
+
+    preview = workbook.read_entry_workbook(data, world.clerk, world.plan, FY)
+
+    assert preview.ok
+    assert preview.entries == [entry.ValueEntry(world.rate.pk, expected, "", 0)]
+
+
 def test_an_unchanged_template_shows_no_changes_and_nothing_to_confirm(world):
     client = signed_in(world.clerk)
 
@@ -213,7 +230,7 @@ def test_confirming_the_preview_saves_every_change_as_a_draft(world):
     )
     assert messages_of(response) == ["Excel ファイルの内容で実績値を2件保存しました（下書き）。"]
     assert stored_2022() == {"1-1-1": (Decimal("95.5"), ""), "1-1-2": (Decimal("5300"), "電話相談を含む")}
-    assert not IndicatorValue.objects.filter(fiscal_year=FY, published_value__isnull=False).exists()
+    assert not Publication.objects.filter(plan=world.plan, fiscal_year=FY).exists()  # drafts, not public
 
 
 def test_confirming_applies_nothing_when_a_colleague_saved_one_of_the_indicators_in_between(world):

@@ -2,8 +2,8 @@
 
 The world is small and explicit. 熊本市 enters 1-1-1 (％) and 1-1-2 (件); 熊本市社会福祉協議会 enters 1-1-3 (人,
 an indicator of the city's measure that names the council as its organisation) and 2-1-1 (箇所, of the
-council's measure), and has already saved a draft of 2-1-1 for 2022. Every indicator has a published 2021
-value; 2022 is the year being entered.
+council's measure), and has already saved a draft of 2-1-1 for 2022 and a draft narrative for 2022. Every
+indicator has a 2021 value, and 2021 is published (第1版); 2022 is the year being entered, not yet published.
 """
 
 import csv
@@ -24,13 +24,32 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
-from initiatives import entry
+from initiatives import entry, history
 from initiatives.models import Narrative
 from plans.models import Measure, Organisation
-from tests.factories import make_indicator, make_narrative, make_plan, make_policy, make_staff
+from publications import publishing
+from publications.models import Publication
+from tests.factories import (
+    make_indicator,
+    make_narrative,
+    make_plan,
+    make_policy,
+    make_staff,
+    publish,
+    shown,
+)
 
 FY = 2022
 FY_LABEL = "令和4年度（2022年度）"
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Public pages are cached under their publication's id, and ids come round again once a test's
+    transaction is rolled back: start each test with an empty cache so no page of another test is served."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -73,12 +92,11 @@ def world(db, django_user_model):
     salons = make_indicator(
         council_measure, code="2-1-1", name="ふれあい・いきいきサロンの数", unit="箇所", actuals={2021: "120"}
     )
+    publish(plan, 2021)
     salons_draft = IndicatorValue.objects.create(
         indicator=salons, fiscal_year=FY, value=Decimal("125"), note="新規5箇所"
     )
-    council_narrative = make_narrative(
-        council_measure, fiscal_year=FY, text="サロンの立ち上げを支援した。", published=False
-    )
+    council_narrative = make_narrative(council_measure, fiscal_year=FY, text="サロンの立ち上げを支援した。")
     return SimpleNamespace(
         city=city,
         council=council,
@@ -110,7 +128,7 @@ def bulk_url(world, fy=FY) -> str:
 
 
 def publish_url(world, fy=FY) -> str:
-    return reverse("admin:indicators_indicatorvalue_publish") + f"?plan={world.plan.pk}&fy={fy}"
+    return reverse("admin:publications_publication_publish") + f"?plan={world.plan.pk}&fy={fy}"
 
 
 def bulk_form(rows) -> dict:
@@ -135,12 +153,25 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def values_of(indicator) -> dict[int, tuple[Decimal, Decimal | None]]:
-    """{fiscal year: (value, published value)} as stored."""
+def values_of(indicator) -> dict[int, Decimal]:
+    """{fiscal year: value} as stored in the working data (the drafts)."""
     return {
-        v.fiscal_year: (v.value, v.published_value)
+        v.fiscal_year: v.value
         for v in IndicatorValue.objects.filter(indicator=indicator).order_by("fiscal_year")
     }
+
+
+def published_actual(world, code: str, fy: int = FY) -> Decimal | None:
+    """What citizens see as an indicator's actual for fy (None: the year or the value is not published)."""
+    if not Publication.objects.filter(plan=world.plan, fiscal_year=fy).exists():
+        return None
+    return shown(world.plan, fy).find(code).actuals.get(fy)
+
+
+def publications_of(world, fy: int = FY) -> list[tuple[int, str]]:
+    """(number, note) of every publication of the world's plan for fy."""
+    found = Publication.objects.filter(plan=world.plan, fiscal_year=fy).order_by("number")
+    return list(found.values_list("number", "note"))
 
 
 def table_row(content: str, code: str) -> str:
@@ -150,13 +181,33 @@ def table_row(content: str, code: str) -> str:
     return match.group(0)
 
 
-def enter_city_values(world, rate="95.5", consultations="5300"):
+def enter_city_values(world, rate="95.5", consultations="5300", version=0):
     """田中 saves 2022's values of the city's two indicators through the bulk screen (drafts)."""
     response = signed_in(world.clerk).post(
         bulk_url(world),
-        bulk_form([(world.rate, rate, "", 0), (world.consultations, consultations, "電話相談を含む", 0)]),
+        bulk_form(
+            [
+                (world.rate, rate, "", version),
+                (world.consultations, consultations, "電話相談を含む", version),
+            ]
+        ),
     )
     assert response.status_code == 302, messages_of(response)
+
+
+def digest_on(response) -> str:
+    """The digest of what the publish screen showed, which its form posts back."""
+    return re.search(r'name="digest" value="([0-9a-f]{64})"', response.content.decode()).group(1)
+
+
+def approve(world, fy=FY, reason="", client=None):
+    """山本 opens the publish screen, ticks 「確認しました」 and publishes what it showed."""
+    client = client or signed_in(world.approver)
+    screen = client.get(publish_url(world, fy))
+    assert screen.status_code == 200
+    return client.post(
+        publish_url(world, fy), {"digest": digest_on(screen), "reason": reason, "confirm": "on"}
+    )
 
 
 # --- Roles ------------------------------------------------------------------------------------------------
@@ -177,6 +228,8 @@ VIEW_PERMISSIONS = {
     "indicators.view_indicator",
     "indicators.view_indicatorvalue",
     "initiatives.view_narrative",
+    "publications.view_publication",
+    "publications.view_artifactbuild",
 }
 ENTER_PERMISSIONS = {
     "indicators.add_indicatorvalue",
@@ -270,33 +323,40 @@ def test_the_bulk_screen_lists_only_the_users_indicators_with_last_years_value_b
     assert 'name="form-2-value"' not in content
 
 
-def test_the_bulk_screen_of_the_council_shows_its_draft_in_the_input(world):
+def test_the_bulk_screen_of_the_council_shows_its_unpublished_draft_in_the_input_as_entered_not_public(world):
     response = signed_in(world.council_clerk).get(bulk_url(world))
 
     content = response.content.decode()
     salons_row = table_row(content, "2-1-1")
     assert "<td>120箇所</td>" in salons_row
     assert 'value="125"' in salons_row
-    assert "<td>下書き</td>" in salons_row
+    # 2022 is not published: the 125 is a draft, and the state column must not tell the clerk otherwise.
+    assert "<td>入力済み</td>" in salons_row
+    assert "公開済み" not in salons_row
+    assert "公表済み" not in salons_row
     assert "民生委員・児童委員の定員充足率" not in content
 
 
-def test_saving_the_bulk_screen_stores_drafts_that_citizens_do_not_see(world):
+def test_saving_the_bulk_screen_full_width_stores_drafts_that_citizens_do_not_see(world):
     response = signed_in(world.clerk).post(
         bulk_url(world),
-        bulk_form([(world.rate, "95.5", "", 0), (world.consultations, "5,300", "電話相談を含む", 0)]),
+        bulk_form([(world.rate, "９５．５％", "", 0), (world.consultations, "5,300", "電話相談を含む", 0)]),
     )
 
     assert response.status_code == 302
     assert messages_of(response) == [
-        f"{FY_LABEL}の実績値を2件保存しました（下書き）。承認者が公開すると市民に表示されます。"
+        f"{FY_LABEL}の実績値を2件保存しました（下書き）。承認者が公表すると市民に表示されます。"
     ]
-    assert values_of(world.rate)[FY] == (Decimal("95.5"), None)
-    assert values_of(world.consultations)[FY] == (Decimal("5300"), None)
+    assert values_of(world.rate)[FY] == Decimal("95.5")
+    assert values_of(world.consultations)[FY] == Decimal("5300")
     assert IndicatorValue.objects.get(indicator=world.consultations, fiscal_year=FY).note == "電話相談を含む"
-    page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
-    assert "92.4％" in page.content.decode()
-    assert "95.5" not in page.content.decode()
+    assert publications_of(world) == []
+    year_page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
+    assert year_page.status_code == 404
+    assert "95.5" not in year_page.content.decode()
+    latest_page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"])).content.decode()
+    assert "92.4％" in latest_page
+    assert "95.5" not in latest_page
 
 
 @pytest.mark.parametrize(
@@ -357,7 +417,7 @@ def test_a_crafted_bulk_post_naming_another_organisations_indicator_changes_noth
     assert messages_of(response) == [
         "入力画面の内容が変わりました。画面を読み込み直してから入力してください。"
     ]
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
     assert FY not in values_of(world.rate)
 
 
@@ -371,7 +431,7 @@ def test_a_bulk_post_with_an_extra_row_for_another_organisations_indicator_chang
 
     # The rows no longer match the screen the clerk was shown: refused with a message, nothing saved.
     assert response.status_code == 302
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
     assert FY not in values_of(world.rate)
     assert FY not in values_of(world.consultations)
 
@@ -387,7 +447,7 @@ def test_a_bulk_post_with_an_extra_row_and_a_typing_error_is_refused_without_a_s
     )
 
     assert response.status_code in (200, 302, 403)
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
 
 
 def test_save_yearly_values_refuses_another_organisations_indicator(world):
@@ -403,7 +463,7 @@ def test_save_yearly_values_refuses_another_organisations_indicator(world):
         )
 
     assert FY not in values_of(world.rate)
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
 
 
 def test_the_value_list_shows_a_clerk_only_their_own_organisations_values(world):
@@ -463,6 +523,29 @@ def test_a_clerk_cannot_read_another_organisations_draft_through_a_past_version(
     assert "サロンの立ち上げを支援した。" not in response.content.decode()
 
 
+@pytest.mark.parametrize("role", ["approver", "viewer"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:indicators_indicatorvalue_simple_history", "admin:initiatives_narrative_simple_history"],
+)
+def test_a_past_version_cannot_be_restored_through_the_history_form(world, url_name, role):
+    draft = world.salons_draft if "indicatorvalue" in url_name else world.council_narrative
+    first = draft.history.earliest()
+    IndicatorValue.objects.filter(pk=world.salons_draft.pk).update(value=Decimal("130"))
+    Narrative.objects.filter(pk=world.council_narrative.pk).update(text="サロンを3箇所立ち上げた。")
+    posted = {"indicator": world.salons.pk, "fiscal_year": FY, "value": "125", "note": "新規5箇所"}
+    if "narrative" in url_name:
+        posted = narrative_form(world.council_measure, "サロンの立ち上げを支援した。")
+
+    response = signed_in(getattr(world, role)).post(
+        reverse(url_name, args=[draft.pk, first.history_id]), posted
+    )
+
+    assert response.status_code == 403
+    assert values_of(world.salons)[FY] == Decimal("130")
+    assert Narrative.objects.get(pk=world.council_narrative.pk).text == "サロンを3箇所立ち上げた。"
+
+
 def test_a_clerk_cannot_read_another_organisations_changes_page(world):
     response = signed_in(world.clerk).get(
         reverse("admin:indicators_indicatorvalue_changes", args=[world.salons.pk])
@@ -489,7 +572,7 @@ def test_a_crafted_post_changing_another_organisations_value_changes_nothing(wor
     )
 
     assert response.status_code == 302
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
 
 
 def test_a_crafted_post_moving_an_own_value_to_another_organisations_indicator_changes_nothing(world):
@@ -505,6 +588,30 @@ def test_a_crafted_post_moving_an_own_value_to_another_organisations_indicator_c
     assert (own.indicator_id, own.value) == (world.rate.pk, Decimal("92.4"))
 
 
+def test_a_values_indicator_and_year_cannot_be_changed_once_it_exists(world):
+    own = IndicatorValue.objects.get(indicator=world.rate, fiscal_year=2021)
+    url = reverse("admin:indicators_indicatorvalue_change", args=[own.pk])
+    client = signed_in(world.clerk)
+    version = int(re.search(r'name="expected_version" value="(\d+)"', client.get(url).content.decode())[1])
+
+    response = client.post(
+        url,
+        {
+            "indicator": world.consultations.pk,
+            "fiscal_year": 2023,
+            "value": "92.8",
+            "note": "",
+            "expected_version": version,
+        },
+    )
+
+    assert response.status_code == 302
+    own.refresh_from_db()
+    # The value changed; what it is a value of did not (a moved row would be a change no reviewer sees).
+    assert (own.indicator_id, own.fiscal_year, own.value) == (world.rate.pk, 2021, Decimal("92.8"))
+    assert 2023 not in values_of(world.consultations)
+
+
 def narrative_form(measure, text, indicator=None, fiscal_year=FY, section="initiatives", position=1):
     return {
         "measure": measure.pk,
@@ -514,6 +621,33 @@ def narrative_form(measure, text, indicator=None, fiscal_year=FY, section="initi
         "position": position,
         "text": text,
     }
+
+
+def test_a_narratives_measure_indicator_year_and_section_cannot_be_changed_once_it_exists(world):
+    narrative = make_narrative(
+        world.city_measure, fiscal_year=2021, text="見守り活動を行った。", indicator=world.rate
+    )
+
+    response = signed_in(world.clerk).post(
+        reverse("admin:initiatives_narrative_change", args=[narrative.pk]),
+        narrative_form(
+            world.city_measure,
+            "見守り活動を全校区で行った。",
+            indicator=world.consultations,
+            fiscal_year=2023,
+            section="issues",
+        ),
+    )
+
+    assert response.status_code == 302
+    narrative.refresh_from_db()
+    assert (
+        narrative.measure_id,
+        narrative.indicator_id,
+        narrative.fiscal_year,
+        narrative.section,
+        narrative.text,
+    ) == (world.city_measure.pk, world.rate.pk, 2021, "initiatives", "見守り活動を全校区で行った。")
 
 
 def test_a_crafted_post_adding_a_narrative_to_another_organisations_measure_changes_nothing(world):
@@ -566,17 +700,19 @@ def test_a_clerk_edits_a_narrative_about_their_own_indicator_under_another_organ
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_clerk_cannot_open_the_publish_screen(world, method):
-    response = getattr(signed_in(world.clerk), method)(publish_url(world), {"scope": "all"})
+    data = {"digest": "0" * 64, "confirm": "on"} if method == "post" else {}
+
+    response = getattr(signed_in(world.clerk), method)(publish_url(world), data)
 
     assert response.status_code == 403
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert publications_of(world) == []
 
 
 def test_publish_refuses_a_clerk(world):
     with pytest.raises(PermissionDenied):
-        entry.publish(world.clerk, world.plan, FY)
+        publishing.publish(world.clerk, world.plan, FY)
 
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert publications_of(world) == []
 
 
 # --- 閲覧 -----------------------------------------------------------------------------------------------
@@ -586,7 +722,7 @@ def test_a_reader_reads_every_organisations_drafts_in_the_admin(world):
     enter_city_values(world)
     client = signed_in(world.viewer)
 
-    values = client.get(reverse("admin:indicators_indicatorvalue_changelist") + "?status=draft")
+    values = client.get(reverse("admin:indicators_indicatorvalue_changelist") + f"?fiscal_year={FY}")
     narratives = client.get(reverse("admin:initiatives_narrative_changelist"))
     draft = client.get(reverse("admin:indicators_indicatorvalue_change", args=[world.salons_draft.pk]))
 
@@ -600,10 +736,10 @@ def test_a_reader_reads_every_organisations_drafts_in_the_admin(world):
 
 
 def posts_to_every_entry_screen(world) -> dict[str, tuple[str, dict]]:
-    """{screen: (url, data)}: a POST that would change 2-1-1's draft or the council's narrative."""
+    """{screen: (url, data)}: a POST that would change 2-1-1's draft or the council's narrative, or publish."""
     return {
         "bulk screen": (bulk_url(world), bulk_form([(world.salons, "999", "", 0)])),
-        "publish screen": (publish_url(world), {"scope": "all"}),
+        "publish screen": (publish_url(world), {"digest": "0" * 64, "confirm": "on"}),
         "import confirmation": (
             reverse("admin:indicators_indicatorvalue_import") + f"?plan={world.plan.pk}&fy={FY}",
             {"confirm": "1", "entries": "x"},
@@ -629,95 +765,235 @@ def test_a_reader_changes_nothing(world, screen):
     response = signed_in(world.viewer).post(url, data)
 
     assert response.status_code == 403
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
     world.council_narrative.refresh_from_db()
-    assert (world.council_narrative.text, world.council_narrative.published_text) == (
-        "サロンの立ち上げを支援した。",
-        "",
-    )
+    assert world.council_narrative.text == "サロンの立ち上げを支援した。"
+    assert publications_of(world) == []
+
+
+def test_a_reader_cannot_open_the_publish_screen(world):
+    response = signed_in(world.viewer).get(publish_url(world))
+
+    assert response.status_code == 403
 
 
 def test_save_yearly_values_refuses_a_reader(world):
     with pytest.raises(PermissionDenied):
         entry.save_yearly_values(world.viewer, world.plan, FY, [entry.ValueEntry(world.salons.pk, 1, "", 0)])
 
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert values_of(world.salons)[FY] == Decimal("125")
 
 
-# --- 承認者 ---------------------------------------------------------------------------------------------
+def test_publish_refuses_a_reader(world):
+    with pytest.raises(PermissionDenied):
+        publishing.publish(world.viewer, world.plan, FY)
+
+    assert publications_of(world) == []
 
 
-def test_the_publish_screen_lists_every_organisations_drafts(world):
+# --- 承認者: the publish screen ------------------------------------------------------------------------
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def first_table_rows(content: str) -> list[str]:
+    """The text of each row of the page's first table body."""
+    body = re.search(r"<tbody>(.*?)</tbody>", content, re.S).group(1)
+    return [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_the_first_publish_screen_of_a_year_shows_every_organisations_values_and_grades(world):
     enter_city_values(world)
 
     response = signed_in(world.approver).get(publish_url(world))
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "実績値の下書き（3件）" in content
-    assert "取組内容の下書き（1件）" in content
-    assert "1-1-1 民生委員・児童委員の定員充足率" in content
-    assert "2-1-1 ふれあい・いきいきサロンの数" in content
+    assert f"{FY_LABEL}はまだ公表していません。公表すると第1版（初回公表）になります。" in content
+    # 1-1-1: 進捗率 (95.5-90)/(100-90) = 55% is short of the (2022-2018)/(2024-2018) = 66.7% the years have
+    # used, so △ 遅れ; 達成率 95.5/100. The others have no target. 1-1-3 has no 2022 value: 2021's is shown.
+    assert first_table_rows(content) == [
+        "1-1-1 民生委員・児童委員の定員充足率 95.5％ 95.5％ △ 遅れ",
+        "1-1-2 福祉の相談件数 5,300件 － － 評価対象外",
+        "1-1-3 ボランティア登録者数 310人（令和3年度） － － 評価対象外",
+        "2-1-1 ふれあい・いきいきサロンの数 125箇所 － － 評価対象外",
+    ]
+    assert 'value="公表する"' in content
+
+
+def test_the_first_publish_screen_of_a_year_shows_the_narratives_it_will_publish(world):
+    response = signed_in(world.approver).get(publish_url(world))
+
+    content = response.content.decode()
+    # The 承認者 confirms everything the year's first publication makes public, the council's narrative too,
+    # and the screen does not say that publishing changes nothing.
     assert "サロンの立ち上げを支援した。" in content
+    assert "公表すると変わる内容（変更なし）" not in content
 
 
-def test_an_approver_publishes_every_draft_of_the_year_at_once(world):
+def test_an_approver_publishes_every_organisations_drafts_of_the_year_at_once(world):
     enter_city_values(world)
 
-    response = signed_in(world.approver).post(publish_url(world), {"scope": "all"})
+    response = approve(world)
+
+    (publication,) = Publication.objects.filter(plan=world.plan, fiscal_year=FY)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:publications_publication_change", args=[publication.pk])
+    assert messages_of(response) == [
+        f"{FY_LABEL}を公表しました（第1版）。グラフ・Excel などのファイルを作成しています。"
+    ]
+    assert (publication.number, publication.note, publication.publisher, publication.published_by) == (
+        1,
+        "初回公表",
+        "山本",
+        world.approver,
+    )
+    progress = shown(world.plan, FY)
+    assert {row.indicator.code: row.actuals.get(FY) for row in progress.indicators} == {
+        "1-1-1": Decimal("95.5"),
+        "1-1-2": Decimal("5300"),
+        "1-1-3": None,
+        "2-1-1": Decimal("125"),
+    }
+    (council_measure,) = progress.policies[1].measures
+    assert [n.text for n in council_measure.narratives] == ["サロンの立ち上げを支援した。"]
+
+
+def test_the_publish_screen_publishes_nothing_without_the_confirmation(world):
+    enter_city_values(world)
+    client = signed_in(world.approver)
+    digest = digest_on(client.get(publish_url(world)))
+
+    response = client.post(publish_url(world), {"digest": digest, "reason": ""})
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "変更点を確認したら「確認しました」にチェックを入れてください。何も公表していません。"
+    ]
+    assert publications_of(world) == []
+
+
+def test_the_publish_screen_refuses_when_a_draft_changed_after_the_approver_reviewed_it(world):
+    enter_city_values(world)
+    client = signed_in(world.approver)
+    digest = digest_on(client.get(publish_url(world)))
+    # 中村 raises the salons' draft while 山本 is reading the screen that showed 125.
+    signed_in(world.council_clerk).post(
+        bulk_url(world), bulk_form([(world.volunteers, "", "", 0), (world.salons, "130", "新規5箇所", 0)])
+    )
+
+    response = client.post(publish_url(world), {"digest": digest, "reason": "", "confirm": "on"})
 
     assert response.status_code == 302
-    assert messages_of(response) == [f"{FY_LABEL}の実績値3件、取組内容1件を公開しました。"]
-    assert values_of(world.rate)[FY] == (Decimal("95.5"), Decimal("95.5"))
-    assert values_of(world.consultations)[FY] == (Decimal("5300"), Decimal("5300"))
-    assert values_of(world.salons)[FY] == (Decimal("125"), Decimal("125"))
-    world.council_narrative.refresh_from_db()
-    assert world.council_narrative.published_text == "サロンの立ち上げを支援した。"
-    assert world.council_narrative.published_at is not None
-    assert IndicatorValue.objects.get(indicator=world.rate, fiscal_year=FY).published_at is not None
+    assert response["Location"] == publish_url(world)
+    assert messages_of(response) == [
+        "確認した後に内容が変更されました。変更点を確かめてから、もう一度公表してください。"
+    ]
+    assert publications_of(world) == []
 
 
-def test_an_approver_publishes_one_indicator_and_leaves_the_other_drafts(world):
+def test_a_digest_that_is_not_the_reviewed_one_publishes_nothing(world):
+    with pytest.raises(ValidationError) as error:
+        publishing.publish(world.approver, world.plan, FY, seen_digest="not-a-digest")
+
+    assert error.value.messages == [
+        "確認した後に内容が変更されました。変更点を確かめてから、もう一度公表してください。"
+    ]
+    assert publications_of(world) == []
+
+
+def test_the_publish_screen_of_a_published_year_shows_old_and_new_and_the_grade_before_and_after(world):
     enter_city_values(world)
-    about_rate = make_narrative(
-        world.city_measure,
-        fiscal_year=FY,
-        text="欠員地区で説明会を開いた。",
-        indicator=world.rate,
-        published=False,
+    approve(world)
+    enter_city_values(world, rate="96", version=1)
+
+    response = signed_in(world.approver).get(publish_url(world))
+
+    content = response.content.decode()
+    assert "公表済みです（第1版）。もう一度公表すると<strong>訂正</strong>になり" in content
+    assert (
+        "<tr><td>1-1-1 民生委員・児童委員の定員充足率</td><td>2022年度の実績値</td>"
+        "<td>95.5％</td><td>96％</td></tr>"
+    ) in content
+    # Baseline 90 (2018), target 100 (2024): 進捗率 55% then 60%, both short of the 66.7% the years have
+    # used, so △ 遅れ either way; the 達成率 goes from 95.5/100 to 96/100.
+    assert (
+        "<tr><td>1-1-1 民生委員・児童委員の定員充足率</td><td>評価</td>"
+        "<td>△ 遅れ（達成率 95.5％）</td><td>△ 遅れ（達成率 96.0％）</td></tr>"
+    ) in content
+    assert 'name="reason"' in content
+    assert 'value="訂正を公表する"' in content
+
+
+def test_the_publish_screen_of_a_published_year_shows_a_changed_narrative_old_and_new(world):
+    approve(world)
+    url = reverse("admin:initiatives_narrative_change", args=[world.council_narrative.pk])
+    signed_in(world.council_clerk).post(
+        url, narrative_form(world.council_measure, "サロンを3箇所立ち上げ、運営を支援した。")
     )
 
-    response = signed_in(world.approver).post(
-        publish_url(world), {"scope": "selected", "indicator": [world.rate.pk]}
-    )
+    content = signed_in(world.approver).get(publish_url(world)).content.decode()
 
-    assert messages_of(response) == [f"{FY_LABEL}の実績値1件、取組内容1件を公開しました。"]
-    assert values_of(world.rate)[FY] == (Decimal("95.5"), Decimal("95.5"))
-    assert values_of(world.consultations)[FY] == (Decimal("5300"), None)
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
-    about_rate.refresh_from_db()
-    assert about_rate.published_text == "欠員地区で説明会を開いた。"
-    world.council_narrative.refresh_from_db()
-    assert world.council_narrative.published_text == ""
+    assert first_table_rows(content) == [
+        "取組2-1 サロン活動の支援 主な取組（2022年度） サロンの立ち上げを支援した。 サロンを3箇所立ち上げ、運営を支援した。"
+    ]
 
 
-def test_publishing_the_chosen_indicators_with_none_chosen_publishes_nothing(world):
-    response = signed_in(world.approver).post(publish_url(world), {"scope": "selected"})
+def test_republishing_an_unchanged_year_is_refused(world):
+    enter_city_values(world)
+    approve(world)
+    client = signed_in(world.approver)
+    screen = client.get(publish_url(world)).content.decode()
 
-    assert messages_of(response) == ["公開する成果指標を選んでください。"]
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    with pytest.raises(ValidationError) as error:
+        publishing.publish(world.approver, world.plan, FY, reason="念のため")
+
+    assert "公表中の内容から変更がないため、公表する必要はありません。" in screen
+    assert error.value.messages == [f"{FY_LABEL}の公表内容から変更がありません。"]
+    assert publications_of(world) == [(1, "初回公表")]
+
+
+def test_a_correction_without_a_reason_is_refused_and_with_one_becomes_the_next_number(world):
+    enter_city_values(world)
+    approve(world)
+    enter_city_values(world, rate="96", version=1)
+
+    without = approve(world, reason="  ")
+    published_after_refusal = publications_of(world)
+    with_reason = approve(world, reason="令和4年度の実績値の誤りを訂正")
+
+    assert messages_of(without) == [
+        f"{FY_LABEL}はすでに公表しています。訂正の理由を入力してください（例: 令和2年度の実績値の誤りを訂正）。"
+    ]
+    assert published_after_refusal == [(1, "初回公表")]
+    second = Publication.objects.get(plan=world.plan, fiscal_year=FY, number=2)
+    assert with_reason["Location"] == reverse("admin:publications_publication_change", args=[second.pk])
+    assert publications_of(world) == [(1, "初回公表"), (2, "令和4年度の実績値の誤りを訂正")]
+    assert published_actual(world, "1-1-1") == Decimal("96")
+
+
+def test_the_message_after_a_correction_says_in_plain_japanese_that_the_correction_was_published(world):
+    enter_city_values(world)
+    approve(world)
+    enter_city_values(world, rate="96", version=1)
+
+    response = approve(world, reason="令和4年度の実績値の誤りを訂正")
+
+    assert messages_of(response) == [
+        f"{FY_LABEL}の訂正を公表しました（第2版）。グラフ・Excel などのファイルを作成しています。"
+    ]
 
 
 def test_a_changed_published_value_is_a_draft_again_until_it_is_published(world):
     enter_city_values(world)
-    signed_in(world.approver).post(publish_url(world), {"scope": "all"})
+    approve(world)
 
-    signed_in(world.clerk).post(
-        bulk_url(world),
-        bulk_form([(world.rate, "96", "", 1), (world.consultations, "5300", "電話相談を含む", 1)]),
-    )
+    enter_city_values(world, rate="96", version=1)
 
-    assert values_of(world.rate)[FY] == (Decimal("96"), Decimal("95.5"))
+    assert values_of(world.rate)[FY] == Decimal("96")
+    assert published_actual(world, "1-1-1") == Decimal("95.5")
     page = Client().get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
     assert "95.5％" in page.content.decode()
     assert "96％" not in page.content.decode()
@@ -726,70 +1002,85 @@ def test_a_changed_published_value_is_a_draft_again_until_it_is_published(world)
 # --- The public pages before and after publishing ----------------------------------------------------------
 
 
-def public_rate_2022(surface: str) -> str | None:
-    """What a citizen sees as 1-1-1's actual for 2022 on one public surface (None where it is absent)."""
+def public_rate_2022(surface: str) -> tuple[int, str | None]:
+    """(status, what a citizen sees as 1-1-1's actual for 2022) on one public surface."""
     client = Client()
-    if surface == "plan page":
-        content = client.get(reverse("public:detail", args=["entry-plan"]) + "?fy=2022").content.decode()
-        return "95.5％" if "95.5％" in content else ("92.4％" if "92.4％" in content else None)
-    if surface == "indicator page":
-        content = client.get(reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022")
-        content = content.content.decode()
-        return "95.5％" if "95.5％" in content else ("92.4％" if "92.4％" in content else None)
+    if surface in ("plan page", "indicator page"):
+        url = (
+            reverse("public:detail", args=["entry-plan"])
+            if surface == "plan page"
+            else reverse("public:indicator", args=["entry-plan", "1-1-1"])
+        )
+        response = client.get(url + "?fy=2022")
+        content = response.content.decode()
+        return response.status_code, next((v for v in ("95.5％", "92.4％") if v in content), None)
     if surface in ("plan csv", "indicator csv"):
         url = (
             reverse("public:csv", args=["entry-plan"])
             if surface == "plan csv"
             else reverse("public:indicator_csv", args=["entry-plan", "1-1-1"])
         )
-        text = client.get(url).content.decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text)))
+        response = client.get(url + "?fy=2022")
+        if response.status_code != 200:
+            return response.status_code, None
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         found = [
             r["value"]
             for r in rows
             if (r["code"], r["kind"], r["fiscal_year"]) == ("1-1-1", "actual", "2022")
         ]
-        return found[0] if found else None
+        return response.status_code, found[0] if found else None
     if surface == "api":
-        data = json.loads(client.get(reverse("public:api_plan", args=["entry-plan"]) + "?fy=2022").content)
-        indicator = data["policies"][0]["measures"][0]["indicators"][0]
+        response = client.get(reverse("public:api_plan", args=["entry-plan"]) + "?fy=2022")
+        if response.status_code != 200:
+            return response.status_code, None
+        indicator = json.loads(response.content)["policies"][0]["measures"][0]["indicators"][0]
         assert indicator["code"] == "1-1-1"
         value = indicator["actuals"].get("2022")
-        return None if value is None else str(value)
+        return response.status_code, None if value is None else str(value)
     raise AssertionError(surface)
 
 
 @pytest.mark.parametrize(
-    ("surface", "before", "after"),
+    ("surface", "after"),
     [
-        ("plan page", "92.4％", "95.5％"),
-        ("indicator page", "92.4％", "95.5％"),
-        ("plan csv", None, "95.5"),
-        ("indicator csv", None, "95.5"),
-        ("api", None, "95.5"),
+        ("plan page", "95.5％"),
+        ("indicator page", "95.5％"),
+        ("plan csv", "95.5"),
+        ("indicator csv", "95.5"),
+        ("api", "95.5"),
     ],
 )
-def test_the_public_data_shows_a_new_value_only_after_it_is_published(world, surface, before, after):
+def test_the_public_data_shows_a_new_year_only_after_it_is_published(
+    world, surface, after, django_capture_on_commit_callbacks
+):
     enter_city_values(world)
     shown_as_draft = public_rate_2022(surface)
 
-    signed_in(world.approver).post(publish_url(world), {"scope": "all"})
+    with django_capture_on_commit_callbacks(execute=True):  # the plan CSV is a file built on publishing
+        approve(world)
 
-    assert shown_as_draft == before
-    assert public_rate_2022(surface) == after
+    assert shown_as_draft == (404, None)
+    assert public_rate_2022(surface) == (200, after)
 
 
 def test_a_published_value_reaches_citizens_at_once_when_public_pages_are_cached(world, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     cache.clear()
-    enter_city_values(world)
     citizen = Client()
-    url = reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
-    assert "92.4％" in citizen.get(url).content.decode()
+    latest = reverse("public:indicator", args=["entry-plan", "1-1-1"])
+    year = latest + "?fy=2022"
+    assert "92.4％" in citizen.get(latest).content.decode()
+    enter_city_values(world)
+    approve(world)
+    assert "95.5％" in citizen.get(latest).content.decode()
+    assert "95.5％" in citizen.get(year).content.decode()  # now cached
+    enter_city_values(world, rate="96", version=1)
 
-    signed_in(world.approver).post(publish_url(world), {"scope": "all"})
+    approve(world, reason="令和4年度の実績値の誤りを訂正")
 
-    assert "95.5％" in citizen.get(url).content.decode()
+    assert "96％" in citizen.get(year).content.decode()
+    assert "96％" in citizen.get(latest).content.decode()
 
 
 def preview_page(client) -> str:
@@ -804,6 +1095,7 @@ def test_a_clerk_previews_their_drafts_on_the_public_page(world):
 
     assert "95.5％" in content
     assert "下書きを含むプレビューです。" in content
+    assert '<span class="draft-badge">下書き</span>' in content
 
 
 def test_a_reader_previews_every_organisations_drafts(world):
@@ -816,32 +1108,51 @@ def test_a_reader_previews_every_organisations_drafts(world):
 
 def test_a_clerk_of_another_organisation_previews_only_published_values_of_the_citys_indicator(world):
     enter_city_values(world)
+    approve(world)
+    enter_city_values(world, rate="97.3", version=1)
 
     content = preview_page(signed_in(world.council_clerk))
 
-    assert "92.4％" in content
+    assert "下書きを含むプレビューです。" in content
+    assert "95.5％" in content
+    assert "97.3" not in content
+    assert "97.3％" in preview_page(signed_in(world.clerk))
+
+
+def test_a_clerk_of_another_organisation_previews_nothing_of_the_citys_unpublished_year(world):
+    enter_city_values(world)
+
+    content = preview_page(signed_in(world.council_clerk))
+
     assert "95.5" not in content
+    assert "95.5％" in preview_page(signed_in(world.clerk))
 
 
 def test_an_anonymous_preview_shows_only_published_values(world):
     enter_city_values(world)
+    approve(world)
+    enter_city_values(world, rate="97.3", version=1)
 
     content = preview_page(Client())
 
-    assert "92.4％" in content
-    assert "95.5" not in content
+    assert "95.5％" in content
+    assert "97.3" not in content
     assert "下書きを含むプレビューです。" not in content
+    assert "97.3％" in preview_page(signed_in(world.clerk))
 
 
 def test_a_narrative_draft_is_shown_in_a_preview_and_hidden_from_citizens(world):
+    approve(world)
+    make_narrative(world.council_measure, fiscal_year=FY, position=2, text="担い手の研修を開いた。")
     url = reverse("public:policy", args=["entry-plan", 2]) + "?fy=2022"
 
     public = Client().get(url).content.decode()
     preview = signed_in(world.council_clerk).get(url + "&preview=1").content.decode()
 
-    assert "サロンの立ち上げを支援した。" not in public
-    assert "サロンの立ち上げを支援した。" in preview
-    assert "下書き" in preview
+    assert "サロンの立ち上げを支援した。" in public
+    assert "担い手の研修を開いた。" not in public
+    assert '<span class="draft-badge">下書き</span> 担い手の研修を開いた。' in preview
+    assert '<span class="draft-badge">下書き</span> サロンの立ち上げを支援した。' not in preview
 
 
 # --- Lost updates ----------------------------------------------------------------------------------------
@@ -867,7 +1178,7 @@ def test_save_yearly_values_refuses_a_save_from_a_stale_version_and_applies_noth
     assert len(lines) == 1
     assert lines[0].startswith("1-1-1 民生委員・児童委員の定員充足率: ")
     assert lines[0].endswith("2022年度の値を （なし） → 95.5％ に変更しました。")
-    assert values_of(world.rate)[FY] == (Decimal("95.5"), None)
+    assert values_of(world.rate)[FY] == Decimal("95.5")
     assert FY not in values_of(world.consultations)
     assert Indicator.objects.get(pk=world.consultations.pk).version == 0
 
@@ -907,7 +1218,7 @@ def test_the_bulk_screen_refuses_the_second_save_and_shows_the_colleagues_change
     assert message.endswith(
         "2022年度の値を （なし） → 95.5％ に変更しました。 画面を読み込み直して確かめてください。"
     )
-    assert values_of(world.rate)[FY] == (Decimal("95.5"), None)
+    assert values_of(world.rate)[FY] == Decimal("95.5")
     assert FY not in values_of(world.consultations)
 
 
@@ -934,7 +1245,8 @@ def test_the_value_change_form_refuses_a_save_after_a_colleague_changed_the_valu
     assert response.status_code == 200
     assert "佐藤さんが" in response.content.decode()
     assert "2021年度の値を 92.4％ → 92.8％ に変更しました。" in response.content.decode()
-    assert values_of(world.rate)[2021] == (Decimal("92.8"), Decimal("92.4"))
+    assert values_of(world.rate)[2021] == Decimal("92.8")
+    assert published_actual(world, "1-1-1", 2021) == Decimal("92.4")  # a draft until 2021 is corrected
 
 
 def make_superuser(django_user_model, username, last_name):
@@ -1013,16 +1325,13 @@ def test_the_indicator_form_refuses_a_save_after_a_colleague_changed_the_target(
 
 
 def recent_changes(indicator, count):
-    return [(c.who, c.what, c.before, c.after) for c in entry.indicator_history(indicator)[:count]]
+    return [(c.who, c.what, c.before, c.after) for c in history.indicator_history(indicator)[:count]]
 
 
 def test_a_value_entered_and_changed_is_recorded_with_who_and_old_and_new(world):
     enter_city_values(world)
 
-    signed_in(world.clerk).post(
-        bulk_url(world),
-        bulk_form([(world.rate, "96.0", "", 1), (world.consultations, "5300", "電話相談を含む", 1)]),
-    )
+    enter_city_values(world, rate="96.0", version=1)
 
     assert recent_changes(world.rate, 2) == [
         ("田中", "2022年度の実績値", "95.5", "96"),
@@ -1030,12 +1339,19 @@ def test_a_value_entered_and_changed_is_recorded_with_who_and_old_and_new(world)
     ]
 
 
-def test_publishing_is_recorded_with_who_published(world):
+def test_publishing_is_recorded_on_the_publication_and_changes_nothing_in_the_change_history(world):
     enter_city_values(world)
+    before = recent_changes(world.rate, 10)
 
-    signed_in(world.approver).post(publish_url(world), {"scope": "all"})
+    approve(world)
 
-    assert recent_changes(world.rate, 1) == [("山本", "2022年度の実績値（公開）", "（なし）", "95.5")]
+    publication = Publication.objects.get(plan=world.plan, fiscal_year=FY)
+    assert (publication.publisher, publication.published_by, publication.note) == (
+        "山本",
+        world.approver,
+        "初回公表",
+    )
+    assert recent_changes(world.rate, 10) == before
 
 
 def test_a_target_change_is_recorded_with_who_and_old_and_new(world, django_user_model):
@@ -1107,38 +1423,27 @@ def test_the_admin_changes_page_shows_who_changed_what_from_and_to(world, django
     )
 
 
-# --- 最終更新日 --------------------------------------------------------------------------------------
+def test_a_value_history_link_leads_to_the_indicators_changes_page(world):
+    value = IndicatorValue.objects.get(indicator=world.rate, fiscal_year=2021)
+
+    response = signed_in(world.clerk).get(reverse("admin:indicators_indicatorvalue_history", args=[value.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:indicators_indicatorvalue_changes", args=[world.rate.pk])
 
 
-def test_the_indicator_page_shows_the_day_of_publishing_as_last_updated(world):
+# --- 公表日 ------------------------------------------------------------------------------------------------
+
+
+def test_the_indicator_page_shows_the_day_of_publishing(world):
     enter_city_values(world)
     url = reverse("public:indicator", args=["entry-plan", "1-1-1"]) + "?fy=2022"
-    before = Client().get(url).content.decode()
+    before = Client().get(url)
 
     # 20:00 on 31 May in UTC is 05:00 on 1 June in Kumamoto.
-    with mock.patch.object(entry.timezone, "now", return_value=datetime(2023, 5, 31, 20, 0, tzinfo=UTC)):
-        entry.publish(world.approver, world.plan, FY)
+    with mock.patch.object(publishing.timezone, "now", return_value=datetime(2023, 5, 31, 20, 0, tzinfo=UTC)):
+        publishing.publish(world.approver, world.plan, FY)
 
     after = Client().get(url).content.decode()
-    assert "最終更新日" not in before
-    assert '最終更新日: <time datetime="2023-06-01">2023年6月1日</time>' in after
-
-
-def test_a_draft_changed_after_the_approver_reviewed_it_is_not_published(world):
-    approver = world.approver
-    reviewed = entry.drafts(approver, world.plan, FY)
-    token = reviewed.review_token()
-    IndicatorValue.objects.filter(indicator=world.salons, fiscal_year=FY).update(value=Decimal("130"))
-
-    published = entry.publish(approver, world.plan, FY, review_token=token)
-
-    # The salons' 130 was not what the approver saw (125): it stays a draft; the narrative is published.
-    assert (published.values, published.narratives, published.changed_since_review) == (0, 1, 1)
-    assert values_of(world.salons)[FY] == (Decimal("130"), None)
-
-
-def test_a_tampered_review_token_publishes_nothing(world):
-    with pytest.raises(ValidationError):
-        entry.publish(world.approver, world.plan, FY, review_token="not-a-token")
-
-    assert values_of(world.salons)[FY] == (Decimal("125"), None)
+    assert before.status_code == 404
+    assert '公表日: <time datetime="2023-06-01">2023年6月1日</time>' in after
