@@ -127,7 +127,9 @@ class PublicationAdmin(admin.ModelAdmin):
                     for message in error.messages:
                         messages.error(request, message)
                     return redirect(request.get_full_path())
-                what = f"{fiscal_year_label(fy)}の訂正" if publication.is_correction else fiscal_year_label(fy)
+                what = (
+                    f"{fiscal_year_label(fy)}の訂正" if publication.is_correction else fiscal_year_label(fy)
+                )
                 messages.success(
                     request,
                     f"{what}を公表しました（第{publication.number}版）。グラフ・Excel などのファイルを作成しています。",

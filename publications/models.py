@@ -54,7 +54,9 @@ class PublicationQuerySet(models.QuerySet):
             self.filter(plan__slug=slug).order_by().values("fiscal_year").annotate(latest=models.Max("id"))
         )
         rows = self.filter(pk__in=models.Subquery(latest.values("latest"))).order_by("fiscal_year")
-        return {fy: (pk, digest) for fy, pk, digest in rows.values_list("fiscal_year", "id", "content_sha256")}
+        return {
+            fy: (pk, digest) for fy, pk, digest in rows.values_list("fiscal_year", "id", "content_sha256")
+        }
 
 
 class Publication(models.Model):
