@@ -1,5 +1,9 @@
+from copy import copy
+
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +23,19 @@ class NoRevertHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ConstraintsCheckedForm(forms.ModelForm):
+    """A change form that checks all of the model's constraints, read-only fields included."""
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = construct_instance(self, copy(self.instance))
+        try:
+            candidate.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+        return cleaned
+
+
 class IdentityReadOnlyAdmin(admin.ModelAdmin):
     """Fields that say what a row is (its plan, indicator, year, section) cannot be changed once it exists:
     a row moved to another year or indicator would be a change no reviewer sees. Delete and re-create
@@ -31,6 +48,13 @@ class IdentityReadOnlyAdmin(admin.ModelAdmin):
         if obj is not None:
             fields += [name for name in self.identity_fields if name not in fields]
         return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Django checks a model's constraints only over the fields of the form, so read-only identity fields
+        # would take the (plan, number) or (measure, year, section, position) rules with them: the clash would
+        # reach the database as a 500. The form checks every constraint of the row as it would be saved.
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (ConstraintsCheckedForm, form), {}) if obj is not None else form
 
 
 class BasicPolicyInline(admin.StackedInline):

@@ -161,3 +161,31 @@ def test_the_organisation_list_counts_members(staff_client, db):
     response = staff_client.get(reverse("admin:plans_organisation_changelist"))
 
     assert "熊本市社会福祉協議会" in response.content.decode()
+
+
+def test_a_measure_given_a_number_its_policy_already_has_gets_a_message_rather_than_a_server_error(
+    staff_client, measure
+):
+    other = make_measure(measure.policy, number=2, title="別の取組")
+    url = reverse("admin:plans_measure_change", args=[other.pk])
+
+    response = staff_client.post(url, {"number": 1, "title": "別の取組", "organisation": ""})
+
+    assert response.status_code == 200
+    assert "この基本方針には同じ番号の取組がすでにあります。" in response.content.decode()
+    other.refresh_from_db()
+    assert other.number == 2
+
+
+def test_a_measure_stays_in_its_basic_policy_whatever_the_form_posts(staff_client, measure):
+    elsewhere = make_policy(measure.policy.plan, number=2, title="別の方針")
+    url = reverse("admin:plans_measure_change", args=[measure.pk])
+
+    policy = measure.policy_id
+
+    staff_client.post(
+        url, {"policy": elsewhere.pk, "number": 1, "title": "名前を変えた取組", "organisation": ""}
+    )
+
+    measure.refresh_from_db()
+    assert (measure.policy_id, measure.title) == (policy, "名前を変えた取組")
