@@ -3,8 +3,8 @@ from copy import copy
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import construct_instance
 from django.db.models import Count
+from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
