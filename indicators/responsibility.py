@@ -59,13 +59,8 @@ def narrative_q(user, prefix: str = "") -> Q:
 
 
 def writable_measure_q(user) -> Q:
-    """The measures user may write narratives of: their organisation's, and those with their indicators."""
+    """The measures user may write narratives of: their organisation's, and those with their indicators (a
+    join over the measure's indicators: use it with .distinct())."""
     if sees_every_organisation(user):
         return Q()
-    return measure_q(user) | Q(indicators__in=_indicator_ids_subquery(user))
-
-
-def _indicator_ids_subquery(user):
-    from indicators.models import Indicator  # the model module imports this one
-
-    return Indicator.objects.filter(indicator_q(user)).values("pk")
+    return measure_q(user) | indicator_q(user, prefix="indicators__")

@@ -16,7 +16,14 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django_tables2 import RequestConfig
@@ -163,6 +170,15 @@ def cleaned_params(request, params: dict) -> tuple:
     return tuple(kept)
 
 
+def recognised_query(request, params: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in [("fy", request.GET.get("fy", "")), *cleaned_params(request, params)]:
+        if value:
+            query[name] = value
+    query._mutable = False
+    return query
+
+
 def public_page(params: dict | None = None, api: bool = False):
     """For the views of one plan at one year. The view gets the Page; its response is cached under the
     publication and the recognised parameters (`params`: {name: accepted values, or None for any value the
@@ -211,6 +227,9 @@ def public_page(params: dict | None = None, api: bool = False):
                 return response
             response = cached(key)
             if response is None:
+                # The page is drawn from what its key holds, so that nothing else (an unknown parameter echoed
+                # in a link) reaches the page the cache serves to everyone.
+                request.GET = recognised_query(request, params)
                 response = view(request, published_page(slug, fy, ids), **kwargs)
                 if response.status_code == 200:
                     response["ETag"] = etag
@@ -403,7 +422,7 @@ def current_publication(request, slug: str) -> Publication:
 def find_publication(slug: str, key: str) -> Publication:
     fy, _, number = key.partition("-")
     return get_object_or_404(
-        Publication.objects.select_related("plan").defer("content"),
+        Publication.objects.select_related("plan", "build").defer("content"),
         plan__slug=slug,
         fiscal_year=int(fy),
         number=int(number),
@@ -420,6 +439,8 @@ def publication_file(request, slug, key, name):
 
 def file_response(request, publication: Publication, name: str, cache_control: str, filename: str = ""):
     data = artifacts.open_file(publication, name)
+    if data is None and getattr(publication, "build", None) and publication.build.status == "done":
+        return not_found(request, "この公表には、このファイルはありません。")
     if data is None:
         response = render(
             request,
@@ -476,6 +497,9 @@ def indicator_csv(request, page, code):
 def api_plans(request):
     latest = Publication.objects.values("plan_id").annotate(latest=Max("id")).values_list("latest", flat=True)
     publications = Publication.objects.filter(pk__in=list(latest)).select_related("plan")
+    years: dict[str, set[int]] = {}
+    for slug, fy in Publication.objects.order_by().values_list("plan__slug", "fiscal_year").distinct():
+        years.setdefault(slug, set()).add(fy)
     plans = []
     for publication in sorted(publications, key=lambda p: p.plan.slug):
         document = publication.document()
@@ -486,7 +510,7 @@ def api_plans(request):
                 "title": document["title"],
                 "start_fy": document["start_fy"],
                 "end_fy": document["end_fy"],
-                "published_years": sorted(Publication.objects.current_ids(slug)),
+                "published_years": sorted(years[slug]),
                 "url": request.build_absolute_uri(reverse("public:api_plan", args=[slug])),
             }
         )
