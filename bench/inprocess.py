@@ -64,7 +64,9 @@ def chart_times(slug: str) -> dict:
         timings = {kind: [] for kind in timings}  # matplotlib's first figure loads fonts: not timed
         for row in progress.indicators:
             charts.indicator_svg(row.indicator, row.evaluation, scale, progress.fy, actuals=row.actuals)
-            charts.indicator_svg(row.indicator, row.evaluation, scale, progress.fy, mini=True, actuals=row.actuals)
+            charts.indicator_svg(
+                row.indicator, row.evaluation, scale, progress.fy, mini=True, actuals=row.actuals
+            )
         for _ in range(10):
             charts.grade_summary_svg(progress.counts, "成果指標の評価の内訳")
     finally:

@@ -38,7 +38,6 @@ PLAN = "synthetic-01"
 SIZES = {10: "bench-10-1", 100: "bench-100-1", 1000: "bench-1000-1"}  # make_synthetic_data --prefix bench-N
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -193,7 +192,7 @@ def publish_section(env: dict[str, str]) -> None:
     print("\n## Publishing (a correction with every file: charts, CSV, JSON, Excel; rolled back after)\n")
     print("| indicators | charts cached | the publication | its files | files | peak RSS |")
     print("| --: | --- | --: | --: | --: | --: |")
-    for count, slug in SIZES.items():
+    for slug in SIZES.values():
         for cold in (False, True):
             row = inprocess(env, "publish", slug, "2024", *(["--cold"] if cold else []))
             print(

@@ -118,7 +118,8 @@ def main() -> None:
 def public_urls() -> list[str]:
     urls = ["/", "/static/css/site.css", "/api/plans/"]
     for slug, codes, years in [("kumamoto-welfare-4", ["1-1-1", "2-1-2", "3-1-1"], [2020, 2021])] + [
-        (f"soak-{n}", ["1-1-1", "1-2-3", "2-3-5", "3-2-5"], [2024]) for n in range(1, 6)  # published: 2024
+        (f"soak-{n}", ["1-1-1", "1-2-3", "2-3-5", "3-2-5"], [2024])
+        for n in range(1, 6)  # published: 2024
     ]:
         urls += [
             f"/plans/{slug}/",
