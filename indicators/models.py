@@ -294,7 +294,7 @@ class IndicatorValue(models.Model):
     class Meta:
         ordering = ["indicator", "fiscal_year"]
         permissions = [
-            ("publish_indicatorvalue", "実績値と取組内容を公開できる"),
+            ("publish_indicatorvalue", "計画の年度を公表できる（実績値・取組内容など）"),
             ("view_all_organisations", "すべての組織の下書きを閲覧できる"),
         ]
         verbose_name = "実績値"

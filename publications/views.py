@@ -1,6 +1,6 @@
 """Public pages and downloads of a plan, every one rendered from a publication. Thin views: `public_page`
-finds the publication asked for (one indexed query), answers from the page cache or a 304 when it can, and
-otherwise loads the publication's document; the views then render it.
+finds the publication asked for (one indexed query), answers a 304 when it can and otherwise loads the
+publication's document; the views then render it. publications.middleware keeps the rendered pages.
 
 Nothing here reads the working tables, except the staff preview (?preview=1), which renders the would-be
 publication built from the drafts through the same code, marked as such and never cached publicly.
@@ -12,9 +12,6 @@ import json
 import logging
 from dataclasses import dataclass
 
-import redis
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Max
 from django.http import (
     Http404,
@@ -179,10 +176,54 @@ def recognised_query(request, params: dict) -> QueryDict:
     return query
 
 
+@dataclass
+class Published:
+    """Which publications citizens see for a plan ({fy: (id, content SHA-256)}), and the year asked for."""
+
+    versions: dict[int, tuple[int, str]]
+    fy: int
+
+    @property
+    def ids(self) -> dict[int, int]:
+        return {year: pk for year, (pk, _) in self.versions.items()}
+
+
+def published_state(request, slug: str) -> Published:
+    """The one indexed lookup of a public request (kept on the request for the page cache and the view);
+    raises Http404, BadRequest or NotPublished."""
+    found = getattr(request, "_published_state", {})
+    if slug not in found:
+        versions = Publication.objects.current_versions(slug)
+        if not versions and not Plan.objects.filter(slug=slug).exists():
+            raise Http404
+        found[slug] = Published(versions, requested_year(request, sorted(versions)))
+        request._published_state = found
+    return found[slug]
+
+
+def page_key(request, name: str, slug: str, kwargs: dict, params: dict, api: bool) -> tuple[str, str]:
+    """(cache key, ETag) of a public page: what it shows, by content (an id could come back after a
+    restored backup), every published year (a newly published one changes each page's year selector), the
+    view, its arguments and the recognised parameters with an accepted value; nothing else."""
+    state = published_state(request, slug)
+    parts = [
+        PAGE_VERSION,
+        name,
+        slug,
+        str(state.fy),
+        json.dumps(sorted((year, digest) for year, (_, digest) in state.versions.items())),
+        json.dumps(kwargs, sort_keys=True),
+        json.dumps(cleaned_params(request, params)),
+        request.get_host() if api else "",
+    ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"public-page:{digest}", f'"{digest[:32]}"'
+
+
 def public_page(params: dict | None = None, api: bool = False):
-    """For the views of one plan at one year. The view gets the Page; its response is cached under the
-    publication and the recognised parameters (`params`: {name: accepted values, or None for any value the
-    view itself validates}), carries an ETag and answers a matching If-None-Match with 304."""
+    """For the views of one plan at one year. The view gets the Page. Its response carries an ETag (and a
+    matching If-None-Match gets 304); `page_cache_key` tells publications.middleware where to keep it.
+    `params`: {name: accepted values, or None for any value the view itself validates}."""
     params = params or {}
 
     def decorator(view):
@@ -194,72 +235,43 @@ def public_page(params: dict | None = None, api: bool = False):
                     response = view(request, preview_page(request, user, slug), **kwargs)
                     response["Cache-Control"] = "private, no-store"
                     return response
-                versions = Publication.objects.current_versions(slug)
-                ids = {year: pk for year, (pk, _) in versions.items()}
-                if not ids and not Plan.objects.filter(slug=slug).exists():
-                    raise Http404
-                fy = requested_year(request, sorted(ids))
+                state = published_state(request, slug)
+                _, etag = page_key(request, view.__name__, slug, kwargs, params, api)
             except BadRequest as error:
                 return bad_request(request, str(error), api=api)
             except NotPublished as error:
                 return not_found(request, str(error), api=api)
-            key = "|".join(
-                [
-                    "page",
-                    PAGE_VERSION,
-                    view.__name__,
-                    slug,
-                    # What the page shows, by content (an id could come back after a restored backup), and
-                    # every published year: a newly published one changes each page's year selector.
-                    str(fy),
-                    json.dumps(sorted((year, digest) for year, (_, digest) in versions.items())),
-                    json.dumps(kwargs, sort_keys=True),
-                    json.dumps(cleaned_params(request, params)),
-                    request.get_host() if api else "",
-                ]
-            )
-            digest = hashlib.sha256(key.encode()).hexdigest()
-            etag = f'"{digest[:32]}"'
-            key = f"public-page:{digest}"
             if etag in request.headers.get("If-None-Match", ""):
-                response = HttpResponseNotModified()
+                return not_modified(etag)
+            # The page is drawn from what its key holds, so that nothing else (an unknown parameter echoed in
+            # a link) reaches the page the cache serves to everyone.
+            request.GET = recognised_query(request, params)
+            response = view(request, published_page(slug, state.fy, state.ids), **kwargs)
+            if response.status_code == 200:
                 response["ETag"] = etag
-                return response
-            response = cached(key)
-            if response is None:
-                # The page is drawn from what its key holds, so that nothing else (an unknown parameter echoed
-                # in a link) reaches the page the cache serves to everyone.
-                request.GET = recognised_query(request, params)
-                response = view(request, published_page(slug, fy, ids), **kwargs)
-                if response.status_code == 200:
-                    response["ETag"] = etag
-                    response["Cache-Control"] = REVALIDATE
-                    keep(key, response)
+                response["Cache-Control"] = REVALIDATE
             return response
 
+        def page_cache_key(request, slug, **kwargs) -> tuple[str, str] | None:
+            """(key, ETag) for publications.middleware, or None where the view answers otherwise (a preview,
+            a year not published, a bad request): those are drawn, never cached."""
+            if request.GET.get("preview") == "1":
+                return None
+            try:
+                return page_key(request, view.__name__, slug, kwargs, params, api)
+            except (Http404, BadRequest, NotPublished):
+                return None
+
+        wrapper.page_cache_key = page_cache_key
         return wrapper
 
     return decorator
 
 
-def cached(key: str):
-    """The page stored under key, or None; a cache that does not answer is an empty one (the page is drawn)."""
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
-        return None
-    try:
-        return cache.get(key)
-    except redis.RedisError:
-        logger.warning("The page cache does not answer; drawing the page.")
-        return None
-
-
-def keep(key: str, response) -> None:
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
-        return
-    try:
-        cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
-    except redis.RedisError:
-        logger.warning("The page cache does not answer; the page is not stored.")
+def not_modified(etag: str) -> HttpResponse:
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    return response
 
 
 def page_context(page: Page) -> dict:

@@ -18,9 +18,13 @@ def empty_caches():
     next test, and its cached pages must not."""
     from django.core.cache import caches
 
+    from publications.middleware import process_pages
+
     caches["default"].clear()
+    process_pages.clear()
     yield
     caches["default"].clear()
+    process_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -117,3 +117,13 @@ def shown(plan, fy=None):
 
     publication = Publication.objects.current(plan, fy)
     return load(publication.document())
+
+
+def empty_page_caches():
+    """Forget every kept public page: in this process and in the shared cache."""
+    from django.core.cache import caches
+
+    from publications.middleware import process_pages
+
+    caches["default"].clear()
+    process_pages.clear()

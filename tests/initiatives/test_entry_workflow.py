@@ -18,7 +18,6 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -30,6 +29,7 @@ from plans.models import Measure, Organisation
 from publications import publishing
 from publications.models import Publication
 from tests.factories import (
+    empty_page_caches,
     make_indicator,
     make_narrative,
     make_plan,
@@ -41,15 +41,6 @@ from tests.factories import (
 
 FY = 2022
 FY_LABEL = "令和4年度（2022年度）"
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Public pages are cached under their publication's id, and ids come round again once a test's
-    transaction is rolled back: start each test with an empty cache so no page of another test is served."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -1066,7 +1057,7 @@ def test_the_public_data_shows_a_new_year_only_after_it_is_published(
 
 def test_a_published_value_reaches_citizens_at_once_when_public_pages_are_cached(world, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    cache.clear()
+    empty_page_caches()
     citizen = Client()
     latest = reverse("public:indicator", args=["entry-plan", "1-1-1"])
     year = latest + "?fy=2022"

@@ -13,30 +13,27 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from matplotlib.figure import Figure
 from openpyxl import load_workbook
 
 from indicators.models import Indicator, IndicatorValue
 from publications import charts, publishing
-from tests.factories import make_measure, make_narrative, make_plan, make_policy, publish, shown
+from tests.factories import (
+    empty_page_caches,
+    make_measure,
+    make_narrative,
+    make_plan,
+    make_policy,
+    publish,
+    shown,
+)
 
 SLUG = "kumamoto-welfare-4"
 FY2021_NARRATIVE = "熊本市から主任児童委員に向けて、ズームの使い方についての研修を実施した。"
 FY2021_ACTUALS = ["92.43", "3894", "45.9", "1354"]  # 1-1-1, 3-1-1, 2-1-2, 3-3-1
 FY2021_ACTUALS_ON_A_PAGE = ["92.43％", "3,894件", "45.9％", "1,354団体"]
 PUBLISHED_YEARS = "公表している年度: 令和2年度（2020年度）、令和3年度（2021年度）"
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    """Pages are cached under their publication's id, and the next test's database hands out the same ids:
-    every test starts with empty caches (pages and charts)."""
-    cache.clear()
-    caches["charts"].clear()
-    yield
-    cache.clear()
-    caches["charts"].clear()
 
 
 def get(client, url, status=200):
@@ -262,7 +259,7 @@ def test_each_public_page_runs_at_most_3_queries_and_draws_no_chart(
 ):
     plan = plan_with_indicators(count)
     url = PAGES[name].format(slug=plan.slug)
-    cache.clear()
+    empty_page_caches()
 
     with django_assert_max_num_queries(3):
         response = client.get(url)
@@ -322,7 +319,7 @@ def test_a_random_query_parameter_neither_bypasses_the_cache_nor_adds_an_entry(
     client, kumamoto_plan, django_assert_num_queries
 ):
     for url in KUMAMOTO_PAGES:
-        cache.clear()
+        empty_page_caches()
         plain = get(client, url)
         assert len(cache._cache) == 1, url
 
@@ -338,7 +335,7 @@ def test_a_random_query_parameter_does_not_reach_the_page_the_cache_serves_to_ev
     """The first request of a page fills the cache for every later one, so what it adds to the URL must not
     reach the page: here the sort links of the table would carry it to every citizen for a day."""
     for url in KUMAMOTO_PAGES:
-        cache.clear()
+        empty_page_caches()
         get(client, with_param(url, "z=123"))
 
         assert "z=123" not in page_text(client, url), url

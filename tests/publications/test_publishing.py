@@ -22,7 +22,6 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -33,7 +32,7 @@ from indicators.models import Indicator, IndicatorValue
 from plans.models import GradeBand, Measure, Organisation
 from publications import artifacts, publishing
 from publications.models import IMMUTABLE_MESSAGE, ArtifactBuild, ImmutableRecord, Publication
-from tests.factories import make_indicator, make_plan, make_policy, make_staff
+from tests.factories import empty_page_caches, make_indicator, make_plan, make_policy, make_staff
 
 SLUG = "pub-plan"
 R2 = "令和2年度（2020年度）"
@@ -43,15 +42,6 @@ KUMAMOTO_PLAN_FILE = Path(django_settings.BASE_DIR) / "fixtures" / "kumamoto_4th
 # 10:00 on 30 June 2021 and 15:00 on 1 September 2021 in Kumamoto.
 FIRST_PUBLISHED = datetime(2021, 6, 30, 1, 0, tzinfo=UTC)
 CORRECTED = datetime(2021, 9, 1, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Public pages are cached under their publication's id, and ids come round again once a test's
-    transaction is rolled back: start each test with an empty cache so no page of another test is served."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -593,7 +583,7 @@ def test_reading_a_changed_plan_file_changes_the_drafts_and_leaves_the_public_js
 ):
     urls = ["/api/plans/kumamoto-welfare-4/?fy=2021", "/api/plans/kumamoto-welfare-4/?fy=2020"]
     before = [client.get(url).content for url in urls]
-    cache.clear()  # so the second reading is rendered again, not served from the page cache
+    empty_page_caches()  # so the second reading is rendered again, not served from the page cache
 
     call_command("import_plan", str(changed_plan_file(tmp_path)), stdout=io.StringIO())
 

@@ -26,6 +26,7 @@ from publications import publishing
 from publications.artifacts import run_build
 from publications.models import Publication
 from tests.factories import (
+    empty_page_caches,
     make_indicator,
     make_measure,
     make_narrative,
@@ -37,15 +38,6 @@ from tests.factories import (
 
 SLUG = "kumamoto-welfare-4"
 PUBLISHED_YEARS = "公表している年度: 令和2年度（2020年度）、令和3年度（2021年度）"
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Pages are cached under their publication's id, and the next test's database hands out the same ids:
-    every test starts with an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client, url):
@@ -483,7 +475,7 @@ def build_plan(indicator_count: int):
 
 
 def count_queries(client, url) -> int:
-    cache.clear()
+    empty_page_caches()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -598,7 +590,7 @@ def test_staff_preview_a_year_not_yet_published_with_drafts_marked_and_nothing_c
         indicator=kumamoto_plan.indicators.get(code="1-1-1"), fiscal_year=2022, value=Decimal("97.6")
     )
     client.force_login(make_staff(django_user_model, "approver", "熊本", "承認者"))
-    cache.clear()
+    empty_page_caches()
 
     response = client.get(f"/plans/{SLUG}/?fy=2022&preview=1")
 
