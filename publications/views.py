@@ -405,12 +405,9 @@ def grade_chart(request, slug):
 
 
 def redirect_to_file(request, slug: str, name: str, code: str | None = None):
-    try:
-        publication = current_publication(request, slug)
-    except BadRequest as error:
-        return bad_request(request, str(error))
-    except NotPublished as error:
-        return not_found(request, str(error))
+    publication = current_publication_or_answer(request, slug)
+    if isinstance(publication, HttpResponse):
+        return publication
     if code is not None and load(Publication.objects.get(pk=publication.pk).document()).find(code) is None:
         return not_found(request, "この成果指標はありません。")
     return HttpResponseRedirect(publication_file_url(slug, publication, name))
@@ -429,6 +426,16 @@ def current_publication(request, slug: str) -> Publication:
         raise Http404
     fy = requested_year(request, sorted(ids))
     return Publication.objects.select_related("plan").defer("content").get(pk=ids[fy])
+
+
+def current_publication_or_answer(request, slug: str) -> Publication | HttpResponse:
+    """The publication citizens see for ?fy=, or the answer to give instead (400 or 404, with a message)."""
+    try:
+        return current_publication(request, slug)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    except NotPublished as error:
+        return not_found(request, str(error))
 
 
 def find_publication(slug: str, key: str) -> Publication:
@@ -475,12 +482,9 @@ def file_response(request, publication: Publication, name: str, cache_control: s
 
 
 def download(request, slug, name: str, filename):
-    try:
-        publication = current_publication(request, slug)
-    except BadRequest as error:
-        return bad_request(request, str(error))
-    except NotPublished as error:
-        return not_found(request, str(error))
+    publication = current_publication_or_answer(request, slug)
+    if isinstance(publication, HttpResponse):
+        return publication
     return file_response(request, publication, name, REVALIDATE, filename(publication))
 
 
@@ -548,23 +552,21 @@ def json_response(data) -> HttpResponse:
 
 
 def publications_list(request, slug):
-    """公表・訂正の履歴: every publication of the plan, newest first."""
+    """公表・訂正の履歴: every publication of the plan, newest first; each correction with what it changed."""
     plan = get_object_or_404(Plan, slug=slug)
-    publications = list(
-        Publication.objects.filter(plan=plan).defer("content").order_by("-published_at", "-id")
-    )
+    publications = list(Publication.objects.filter(plan=plan).order_by("-published_at", "-id"))
     if not publications:
         return not_found(request, "この計画はまだ公表されていません。")
-    latest = Publication.objects.get(pk=publications[0].pk).document()
-    superseded = {
-        p.pk
-        for p in publications
-        if any(q.fiscal_year == p.fiscal_year and q.number > p.number for q in publications)
-    }
+    by_number = {(p.fiscal_year, p.number): p for p in publications}
+    entries = []
+    for publication in publications:
+        previous = by_number.get((publication.fiscal_year, publication.number - 1))
+        found = changes.changes_between(previous.document(), publication.document()) if previous else []
+        superseded = (publication.fiscal_year, publication.number + 1) in by_number
+        entries.append({"publication": publication, "changes": found, "superseded": superseded})
     context = {
-        "plan": doc.plan_view(latest),
-        "publications": publications,
-        "superseded": superseded,
+        "plan": doc.plan_view(publications[0].document()),
+        "entries": entries,
         "history_url": reverse("public:publications", args=[slug]),
     }
     return render(request, "publications/list.html", context)

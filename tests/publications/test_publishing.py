@@ -370,7 +370,9 @@ def test_the_publications_page_lists_every_publication_with_its_date_year_number
     content = response.content.decode()
     assert response.status_code == 200
     assert table_rows(content) == [
-        f"2021年9月1日 {R2} 第2版 {REASON} 熊本市",
+        f"2021年9月1日 {R2} 第2版 {REASON}"
+        " 1-1-1 民生委員・児童委員の定員充足率: 2020年度の実績値 92％ → 94％"
+        " 1-1-1 民生委員・児童委員の定員充足率: 評価 △ 遅れ（達成率 92.0％） → ○ 順調（達成率 94.0％） 熊本市",
         f"2021年6月30日 {R2} 第1版 （訂正済み） 初回公表 熊本市",
     ]
     assert '<time datetime="2021-06-30">2021年6月30日</time>' in content

@@ -18,7 +18,10 @@ def pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "計画の成果指標を指定した年度末の時点で評価し、表（コード、指標、実績値、達成率、進捗率、評価）を表示します。"
+    help = (
+        "計画の成果指標を指定した年度末の時点で評価し、表（コード、指標、実績値、達成率、進捗率、評価）を表示します。"
+        "入力中の内容（公表前の下書きを含む）で評価します。公表した評価は公開ページと JSON にあります。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="計画の slug（例: kumamoto-welfare-4）")
