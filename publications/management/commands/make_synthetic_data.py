@@ -131,6 +131,13 @@ def narrative(rng: random.Random, subject: str) -> str:
     return f"{subject}について、{rng.choice(ACTIONS)}。" + "その結果、" + rng.choice(ACTIONS) + "。"
 
 
+def publish_latest_year(plan: Plan) -> None:
+    """The plan as a running site has it: its latest year published (a correction if it has changed)."""
+    found = pending(plan, plan.end_fy)
+    if not found.unchanged:
+        publish_year(None, plan, plan.end_fy, reason="合成データの更新" if found.current else "")
+
+
 class Command(BaseCommand):
     help = (
         "ベンチマーク用の合成データ（架空の計画）を作ります。既定では 50 計画 × 成果指標 40 × 10 年度、"
@@ -164,7 +171,10 @@ class Command(BaseCommand):
         made = 0
         for number in range(1, plans + 1):
             slug = f"{prefix}-{number:0{width}d}"
-            if if_missing and Plan.objects.filter(slug=slug).exists():
+            existing = Plan.objects.filter(slug=slug).first() if if_missing else None
+            if existing is not None:
+                if publish:  # made before, perhaps without --publish
+                    publish_latest_year(existing)
                 continue
             text = yaml.safe_dump(
                 plan_document(slug, indicators, years, start_fy, seed=slug),
@@ -175,10 +185,8 @@ class Command(BaseCommand):
                 plan, _ = save_plan(parse_plan(text, source=slug))
             except PlanFileError as error:
                 raise CommandError(f"合成データが計画ファイルとして正しくありません: {error}") from None
-            if publish:  # the plan as a running site has it: its latest year published
-                found = pending(plan, plan.end_fy)
-                if not found.unchanged:
-                    publish_year(None, plan, plan.end_fy, reason="合成データの更新" if found.current else "")
+            if publish:
+                publish_latest_year(plan)
             made += 1
             self.stdout.write(f"{slug}: 成果指標 {indicators}、{start_fy}～{start_fy + years - 1}年度")
         elapsed = time.monotonic() - started
