@@ -11,7 +11,7 @@ SHA-256 identifies it.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -19,6 +19,10 @@ from plans.fiscal_years import fiscal_year_label
 from plans.models import FISCAL_YEAR_VALIDATORS, Plan, fiscal_year_in_range
 from publications import document
 
+CURRENT_VERSIONS_SQL = (
+    "SELECT p.fiscal_year, p.number, p.id, p.content_sha256 FROM publications_publication p"
+    " JOIN plans_plan pl ON pl.id = p.plan_id WHERE pl.slug = %s"
+)
 IMMUTABLE_MESSAGE = (
     "公表は記録として残すため、変更も削除もできません。訂正するときは、理由を添えて公表し直してください。"
 )
@@ -48,15 +52,20 @@ class PublicationQuerySet(models.QuerySet):
         return {fy: pk for fy, (pk, _) in self.current_versions(slug).items()}
 
     def current_versions(self, slug: str) -> dict[int, tuple[int, str]]:
-        """{fiscal year: (id, content SHA-256)} of the publications citizens see for the plan of slug, in one
-        indexed query. Ids grow with every publication, so the greatest id of a year is its latest number."""
-        latest = (
-            self.filter(plan__slug=slug).order_by().values("fiscal_year").annotate(latest=models.Max("id"))
-        )
-        rows = self.filter(pk__in=models.Subquery(latest.values("latest"))).order_by("fiscal_year")
-        return {
-            fy: (pk, digest) for fy, pk, digest in rows.values_list("fiscal_year", "id", "content_sha256")
-        }
+        """{fiscal year: (id, content SHA-256)} of the publications citizens see for the plan of slug.
+
+        The one lookup every public request makes, so it is one plain indexed query (the plan by its unique
+        slug, its publications by the (plan, year, number) index) written once, rather than built by the ORM
+        on every request, which took as long again as running it. A plan has a few publications a year.
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(CURRENT_VERSIONS_SQL, [slug])
+            rows = cursor.fetchall()
+        versions: dict[int, tuple[int, int, str]] = {}
+        for fy, number, pk, digest in rows:
+            if fy not in versions or number > versions[fy][0]:
+                versions[fy] = (number, pk, digest)
+        return {fy: (pk, digest) for fy, (_, pk, digest) in sorted(versions.items())}
 
 
 class Publication(models.Model):
