@@ -4,7 +4,7 @@ change) and for each publication's public page (what a correction changed). Pure
 from dataclasses import dataclass
 
 from indicators.evaluation import display_percent, display_value
-from publications.document import SECTION_LABELS, decimal
+from publications.document import SECTION_LABELS, decimal, indicators_by_code, measures_by_code
 
 PLAN_FIELDS = (("title", "計画名"), ("philosophy", "基本理念"), ("summary", "計画の概要"))
 DIRECTIONS = {"increase": "増やす", "decrease": "減らす", "maintain": "維持する"}
@@ -17,6 +17,7 @@ class Change:
     before: str
     after: str
     kind: str = "changed"  # changed | added | removed
+    area: str = "definition"  # definition | value | grade | narrative: what summary() counts it as
 
 
 def _point(point: dict | None, unit: str) -> str:
@@ -30,19 +31,6 @@ def _grade(item: dict | None) -> str:
         return "（なし）"
     result = item["evaluation"]
     return f"{result['grade']['mark']} {result['grade']['label']}（達成率 {display_percent(decimal(result['achievement_rate']))}）"
-
-
-def _indicators(document: dict | None) -> dict[str, tuple[dict, dict]]:
-    found = {}
-    for policy in (document or {}).get("policies", []):
-        for measure in policy["measures"]:
-            for item in measure["indicators"]:
-                found[item["code"]] = (item, measure)
-    return found
-
-
-def _measures(document: dict | None) -> dict[str, dict]:
-    return {m["code"]: m for p in (document or {}).get("policies", []) for m in p["measures"]}
 
 
 def indicator_changes(old: dict | None, new: dict) -> list[Change]:
@@ -72,10 +60,11 @@ def indicator_changes(old: dict | None, new: dict) -> list[Change]:
                     f"{year}年度の実績値",
                     display_value(decimal(before[year]), old["unit"]) if year in before else "（なし）",
                     display_value(decimal(after[year]), unit) if year in after else "（なし）",
+                    area="value",
                 )
             )
     if _grade(old) != _grade(new):
-        changes.append(Change(subject, "評価", _grade(old), _grade(new)))
+        changes.append(Change(subject, "評価", _grade(old), _grade(new), area="grade"))
     return changes
 
 
@@ -89,11 +78,11 @@ def narrative_changes(old: dict | None, new: dict) -> list[Change]:
         fy, section, _ = key
         what = f"{SECTION_LABELS.get(section, section)}（{fy}年度）"
         if key not in before:
-            changes.append(Change(subject, what, "", after[key]["text"], "added"))
+            changes.append(Change(subject, what, "", after[key]["text"], "added", "narrative"))
         elif key not in after:
-            changes.append(Change(subject, what, before[key]["text"], "", "removed"))
+            changes.append(Change(subject, what, before[key]["text"], "", "removed", "narrative"))
         elif before[key]["text"] != after[key]["text"] or before[key]["indicator"] != after[key]["indicator"]:
-            changes.append(Change(subject, what, before[key]["text"], after[key]["text"]))
+            changes.append(Change(subject, what, before[key]["text"], after[key]["text"], area="narrative"))
     return changes
 
 
@@ -109,24 +98,22 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
     ]
     if old["grading"] != new["grading"]:
         changes.append(Change("計画", "評価の方法", _grading(old["grading"]), _grading(new["grading"])))
-    old_indicators = _indicators(old)
-    new_indicators = _indicators(new)
-    old_measures = _measures(old)
-    for code, measure in _measures(new).items():
+    old_indicators, new_indicators = indicators_by_code(old), indicators_by_code(new)
+    old_measures, new_measures = measures_by_code(old), measures_by_code(new)
+    for code, measure in new_measures.items():
         if code in old_measures and old_measures[code]["title"] != measure["title"]:
             changes.append(Change(f"取組{code}", "取組名", old_measures[code]["title"], measure["title"]))
         for item in measure["indicators"]:
-            previous = old_indicators.get(item["code"])
-            changes += indicator_changes(previous[0] if previous else None, item)
+            changes += indicator_changes(old_indicators.get(item["code"]), item)
         changes += narrative_changes(old_measures.get(code), measure)
-    for code, (item, _) in old_indicators.items():
+    for code, item in old_indicators.items():
         if code not in new_indicators:
             changes.append(Change(f"{code} {item['name']}", "成果指標", item["name"], "（なし）", "removed"))
     for code, measure in old_measures.items():
-        if code not in _measures(new):
-            changes += [
+        if code not in new_measures:
+            changes.append(
                 Change(f"取組{code} {measure['title']}", "取組", measure["title"], "（なし）", "removed")
-            ]
+            )
     return changes
 
 
@@ -142,9 +129,9 @@ def _grading(grading: dict) -> str:
 
 def summary(changes: list[Change]) -> str:
     """「実績値 2件、取組内容 1件」: a short count for lists and the feed."""
-    values = sum(1 for c in changes if c.what.endswith("の実績値"))
-    narratives = sum(1 for c in changes if c.subject.startswith("取組") and "（" in c.what)
-    others = len(changes) - values - narratives - sum(1 for c in changes if c.what == "評価")
+    values = sum(1 for c in changes if c.area == "value")
+    narratives = sum(1 for c in changes if c.area == "narrative")
+    others = sum(1 for c in changes if c.area == "definition")
     parts = []
     if values:
         parts.append(f"実績値 {values}件")

@@ -382,5 +382,15 @@ def actuals_of(data: dict) -> dict[int, Decimal]:
     return {int(year): decimal(value) for year, value in data["actuals"].items()}
 
 
+def measures_by_code(document: dict | None) -> dict[str, dict]:
+    """{measure code: measure} of a document (None: no measures)."""
+    return {m["code"]: m for p in (document or {}).get("policies", []) for m in p["measures"]}
+
+
+def indicators_by_code(document: dict | None) -> dict[str, dict]:
+    """{indicator code: indicator} of a document (None: no indicators)."""
+    return {item["code"]: item for m in measures_by_code(document).values() for item in m["indicators"]}
+
+
 def narrative_key(item: dict) -> tuple:
     return (item["fy"], item["section"], item["indicator"], item["text"])

@@ -59,11 +59,8 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
             .responsible_for(preview_for)
             .values_list("pk", flat=True)
         )
-    base_indicators, base_narratives = {}, {}
-    for policy in (base or {}).get("policies", []):
-        for measure in policy["measures"]:
-            base_indicators |= {item["code"]: item for item in measure["indicators"]}
-            base_narratives[measure["code"]] = measure["narratives"]
+    base_indicators = doc.indicators_by_code(base)
+    base_measures = doc.measures_by_code(base)
 
     policies, actuals = [], {}
     for policy in _policies(plan):
@@ -87,7 +84,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                     measure_rows.narratives.append(_narrative_tuple(narrative))
             if visible_narratives is not None:
                 measure_visible = measure.pk in visible_measures
-                for item in base_narratives.get(code, []):
+                for item in base_measures.get(code, {}).get("narratives", []):
                     foreign = item["indicator"] in hidden_codes if item["indicator"] else not measure_visible
                     if foreign:
                         measure_rows.narratives.append(

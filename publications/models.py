@@ -19,10 +19,6 @@ from plans.fiscal_years import fiscal_year_label
 from plans.models import FISCAL_YEAR_VALIDATORS, Plan, fiscal_year_in_range
 from publications import document
 
-CURRENT_VERSIONS_SQL = (
-    "SELECT p.fiscal_year, p.number, p.id, p.content_sha256 FROM publications_publication p"
-    " JOIN plans_plan pl ON pl.id = p.plan_id WHERE pl.slug = %s"
-)
 IMMUTABLE_MESSAGE = (
     "公表は記録として残すため、変更も削除もできません。訂正するときは、理由を添えて公表し直してください。"
 )
@@ -47,6 +43,11 @@ class PublicationQuerySet(models.QuerySet):
             found = found.filter(fiscal_year=fy)
         return found.order_by("-fiscal_year", "-number").first()
 
+    def latest_per_plan(self):
+        """The newest publication of each plan that has one (for the list of plans)."""
+        latest = self.order_by().values("plan_id").annotate(latest=models.Max("id")).values("latest")
+        return self.filter(pk__in=models.Subquery(latest)).select_related("plan")
+
     def current_ids(self, slug: str) -> dict[int, int]:
         """{fiscal year: id of the publication citizens see for it} for the plan of slug."""
         return {fy: pk for fy, (pk, _) in self.current_versions(slug).items()}
@@ -59,7 +60,7 @@ class PublicationQuerySet(models.QuerySet):
         on every request, which took as long again as running it. A plan has a few publications a year.
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(CURRENT_VERSIONS_SQL, [slug])
+            cursor.execute(current_versions_sql(), [slug])
             rows = cursor.fetchall()
         versions: dict[int, tuple[int, int, str]] = {}
         for fy, number, pk, digest in rows:
@@ -183,3 +184,12 @@ class ArtifactBuild(models.Model):
 
     def __str__(self):
         return f"{self.publication}: {self.get_status_display()}"
+
+
+def current_versions_sql() -> str:
+    """The SQL of PublicationQuerySet.current_versions, with the tables as the models name them."""
+    publication, plan = Publication._meta.db_table, Plan._meta.db_table
+    return (
+        f'SELECT p.fiscal_year, p.number, p.id, p.content_sha256 FROM "{publication}" p'
+        f' JOIN "{plan}" pl ON pl.id = p.plan_id WHERE pl.slug = %s'
+    )

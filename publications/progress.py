@@ -6,7 +6,7 @@ roll-ups. In a staff preview the document is built from the drafts and `base` (t
 marks what the drafts change.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indicators import evaluation
 from publications import document as doc
@@ -80,29 +80,7 @@ class PlanProgress:
 
     def only_policy(self, number: int) -> "PlanProgress":
         """The same plan with one basic policy (none if it has no such policy)."""
-        policies = [policy for policy in self.policies if policy.policy.number == number]
-        return PlanProgress(
-            self.plan,
-            self.fy,
-            self.rule,
-            self.preview,
-            policies,
-            self.counts,
-            self.grade_chart_url,
-            self.document,
-        )
-
-
-def _base_maps(base: dict | None):
-    indicators, narratives = {}, {}
-    if base is None:
-        return indicators, narratives
-    for policy in base["policies"]:
-        for measure in policy["measures"]:
-            for item in measure["indicators"]:
-                indicators[item["code"]] = item
-            narratives[measure["code"]] = {doc.narrative_key(item) for item in measure["narratives"]}
-    return indicators, narratives
+        return replace(self, policies=[p for p in self.policies if p.policy.number == number])
 
 
 DEFINITION_KEYS = ("name", "unit", "direction", "tolerance", "baseline", "target")
@@ -112,7 +90,11 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
     """The PlanProgress of a document. With preview, `base` (what citizens see for the year, or None) marks
     each actual, definition and narrative that the document changes."""
     rule = doc.rule_of(document)
-    base_indicators, base_narratives = _base_maps(base)
+    base_indicators = doc.indicators_by_code(base)
+    base_narratives = {
+        code: {doc.narrative_key(item) for item in measure["narratives"]}
+        for code, measure in doc.measures_by_code(base).items()
+    }
     progress = PlanProgress(
         plan=doc.plan_view(document), fy=document["fy"], rule=rule, preview=preview, document=document
     )

@@ -12,7 +12,6 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db.models import Max
 from django.http import (
     Http404,
     HttpResponse,
@@ -115,9 +114,9 @@ class Page:
         return f"fy={self.fy}&preview=1" if self.preview else f"fy={self.fy}"
 
 
-def chart_urls(progress: PlanProgress, slug: str, publication: Publication | None, preview: bool) -> None:
-    """Point each chart of the page at its file: the publication's (immutable), or drawn live in a preview."""
-    if preview or publication is None:
+def chart_urls(progress: PlanProgress, slug: str, publication: Publication | None) -> None:
+    """Point each chart of the page at its file: the publication's (immutable), or (None: a preview) drawn live."""
+    if publication is None:
         query = f"?fy={progress.fy}&preview=1"
         progress.grade_chart_url = reverse("public:grade_chart", args=[slug]) + query
         for row in progress.indicators:
@@ -145,14 +144,14 @@ def preview_page(request, user, slug: str) -> Page:
     # Read back from its text, as a publication is, so that it compares with base number for number.
     document = doc.parse(doc.dumps(drafts.working_document(plan, fy, preview_for=user, base=base)))
     progress = load(document, base, preview=True)
-    chart_urls(progress, slug, None, preview=True)
+    chart_urls(progress, slug, None)
     return Page(slug, fy, list(plan.fiscal_years), progress, current, preview=True)
 
 
 def published_page(slug: str, fy: int, ids: dict[int, int]) -> Page:
     publication = Publication.objects.select_related("plan").get(pk=ids[fy])
     progress = load(publication.document())
-    chart_urls(progress, slug, publication, preview=False)
+    chart_urls(progress, slug, publication)
     return Page(slug, fy, sorted(ids), progress, publication)
 
 
@@ -298,10 +297,9 @@ def page_context(page: Page) -> dict:
 
 def home(request):
     """The plan, when the site has one published plan; else the list of published plans."""
-    latest = dict(Publication.objects.values_list("plan__slug").annotate(latest=Max("id")))
-    if len(latest) == 1:
-        return plan_detail(request, next(iter(latest)))
-    publications = Publication.objects.filter(pk__in=latest.values())
+    publications = list(Publication.objects.latest_per_plan())
+    if len(publications) == 1:
+        return plan_detail(request, publications[0].plan.slug)
     plans = sorted((doc.plan_view(p.document()) for p in publications), key=lambda p: (-p.start_fy, p.slug))
     return render(request, "plans/list.html", {"plans": plans})
 
@@ -405,10 +403,10 @@ def grade_chart(request, slug):
 
 
 def redirect_to_file(request, slug: str, name: str, code: str | None = None):
-    publication = current_publication_or_answer(request, slug)
+    publication = current_publication_or_answer(request, slug, content=code is not None)
     if isinstance(publication, HttpResponse):
         return publication
-    if code is not None and load(Publication.objects.get(pk=publication.pk).document()).find(code) is None:
+    if code is not None and code not in doc.indicators_by_code(publication.document()):
         return not_found(request, "この成果指標はありません。")
     return HttpResponseRedirect(publication_file_url(slug, publication, name))
 
@@ -419,19 +417,17 @@ def svg_response(svg: str, cache_control: str) -> HttpResponse:
     return response
 
 
-def current_publication(request, slug: str) -> Publication:
-    """The publication citizens see for ?fy= (default: the latest published year)."""
-    ids = Publication.objects.current_ids(slug)
-    if not ids and not Plan.objects.filter(slug=slug).exists():
-        raise Http404
-    fy = requested_year(request, sorted(ids))
-    return Publication.objects.select_related("plan").defer("content").get(pk=ids[fy])
+def current_publication(request, slug: str, content: bool = False) -> Publication:
+    """The publication citizens see for ?fy= (default: the latest published year); its content only if asked."""
+    state = published_state(request, slug)
+    found = Publication.objects.select_related("plan", "build")
+    return (found if content else found.defer("content")).get(pk=state.ids[state.fy])
 
 
-def current_publication_or_answer(request, slug: str) -> Publication | HttpResponse:
+def current_publication_or_answer(request, slug: str, content: bool = False) -> Publication | HttpResponse:
     """The publication citizens see for ?fy=, or the answer to give instead (400 or 404, with a message)."""
     try:
-        return current_publication(request, slug)
+        return current_publication(request, slug, content)
     except BadRequest as error:
         return bad_request(request, str(error))
     except NotPublished as error:
@@ -511,8 +507,7 @@ def indicator_csv(request, page, code):
 
 
 def api_plans(request):
-    latest = Publication.objects.values("plan_id").annotate(latest=Max("id")).values_list("latest", flat=True)
-    publications = Publication.objects.filter(pk__in=list(latest)).select_related("plan")
+    publications = Publication.objects.latest_per_plan()
     years: dict[str, set[int]] = {}
     for slug, fy in Publication.objects.order_by().values_list("plan__slug", "fiscal_year").distinct():
         years.setdefault(slug, set()).add(fy)

@@ -16,15 +16,16 @@ PASSWORD = "Kumamoto-entry-2023"
 
 
 def roles_as_the_migration_makes_them():
-    """The groups of plans/migrations/0002_roles.py. The migration made them, but a transactional test that ran
+    """The groups of plans/migrations/0002_roles.py (and what publications/0004 adds to them). The migrations made them, but a transactional test that ran
     before this one (tests/browser/test_public_pages.py) flushed the database, and a flush runs no data migration.
     """
+    seeing_publications = import_module("publications.migrations.0004_roles_see_publications").PERMISSIONS
     for name, codenames in import_module("plans.migrations.0002_roles").ROLES.items():
         group, created = Group.objects.get_or_create(name=name)
         if created:
             group.permissions.set(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in codenames
+                for app_label, codename in [*codenames, *seeing_publications]
             )
 
 
