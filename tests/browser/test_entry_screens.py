@@ -16,8 +16,9 @@ PASSWORD = "Kumamoto-entry-2023"
 
 
 def roles_as_the_migration_makes_them():
-    """The groups of plans/migrations/0002_roles.py (and what publications/0004 adds to them). The migrations made them, but a transactional test that ran
-    before this one (tests/browser/test_public_pages.py) flushed the database, and a flush runs no data migration.
+    """The groups of plans/migrations/0002_roles.py, with what publications/0004 adds to them. The migrations
+    made them, but a transactional test that ran before this one (tests/browser/test_public_pages.py) flushed
+    the database, and a flush runs no data migration.
     """
     seeing_publications = import_module("publications.migrations.0004_roles_see_publications").PERMISSIONS
     for name, codenames in import_module("plans.migrations.0002_roles").ROLES.items():
