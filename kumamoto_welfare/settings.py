@@ -11,7 +11,7 @@ SECRET_KEY     required when DEBUG is off.
 DEBUG          "1"/"true" to turn on debugging (the default for local development).
 ALLOWED_HOSTS  comma-separated host names.
 ADMIN_PATH     where the admin site is served (default "admin/").
-Less often needed: CONN_MAX_AGE, PUBLIC_PAGE_CACHE_SECONDS, CACHE_KEY_PREFIX, STATIC_ROOT, TRUSTED_PROXIES,
+Less often needed: CONN_MAX_AGE, PUBLIC_PAGE_CACHE_SECONDS, PUBLICATION_NOTIFICATIONS, CACHE_KEY_PREFIX, STATIC_ROOT, TRUSTED_PROXIES,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD,
 CSRF_TRUSTED_ORIGINS, LOG_LEVEL (each described where it is read below).
 """
@@ -159,6 +159,11 @@ CACHES["charts"] = CACHES["default"] | {
 # How long a rendered public page is kept in the cache. Its key is the publication it shows (publications never
 # change), so a kept page is never stale and this only bounds the memory; 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "86400"))
+
+# On PostgreSQL, each process keeps which publications are current and listens for new ones (LISTEN/NOTIFY,
+# publications/current.py) instead of asking on every request. Off in development and the tests, whose
+# transactions are rolled back and so announce nothing; on in production.
+PUBLICATION_NOTIFICATIONS = env_bool("PUBLICATION_NOTIFICATIONS", PRODUCTION)
 
 # Publications' files (charts, CSV, JSON, Excel) are stored here when they are published (publications/artifacts.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")

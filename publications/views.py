@@ -29,6 +29,7 @@ from plans.fiscal_years import fiscal_year_label
 from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
 from publications import artifacts, changes, charts, drafts, opendata
 from publications import document as doc
+from publications.current import current_publications
 from publications.models import Publication
 from publications.progress import PlanProgress, load
 from publications.tables import SORTABLE, IndicatorTable, filter_rows, indicator_rows, offered_filters
@@ -188,11 +189,12 @@ class Published:
 
 
 def published_state(request, slug: str) -> Published:
-    """The one indexed lookup of a public request (kept on the request for the page cache and the view);
-    raises Http404, BadRequest or NotPublished."""
+    """The one indexed lookup of a public request, or none where the process knows the answer (on
+    PostgreSQL: publications.current); kept on the request for the page cache and the view. Raises Http404,
+    BadRequest or NotPublished."""
     found = getattr(request, "_published_state", {})
     if slug not in found:
-        versions = Publication.objects.current_versions(slug)
+        versions = current_publications.versions(slug, Publication.objects.current_versions)
         if not versions and not Plan.objects.filter(slug=slug).exists():
             raise Http404
         found[slug] = Published(versions, requested_year(request, sorted(versions)))

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import redis
 
 from tests.production.conftest import ADMIN_PATH, REDIS, manage
@@ -169,9 +170,20 @@ def test_working_data_saved_in_the_database_changes_no_public_page_in_any_worker
         production_site.sql("UPDATE plans_plan SET title = %s WHERE slug = %s", (title, SLUG))
 
 
-def test_a_correction_shows_in_every_worker_at_once(production_site):
+@pytest.mark.parametrize("listening", ["listening", "listening connections cut"])
+def test_a_correction_shows_in_every_worker_at_once(production_site, listening):
+    """Each worker keeps which publication is current and is told of a new one by PostgreSQL
+    (publications/current.py); one whose listening connection was cut asks the database instead."""
     path = f"/plans/{SLUG}/indicators/1-1-1/?fy=2021"
-    assert all("92.43％" in production_site.get(path).text for _ in range(4))  # warm in each worker
+    assert all("92.43％" in production_site.get(path).text for _ in range(8))  # warm in each worker
+    listeners = production_site.sql(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = %s",
+        ("LISTEN kumamoto_publications",),
+    )
+    assert listeners  # the workers listen
+    if listening != "listening":
+        production_site.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND query = %s", ("LISTEN kumamoto_publications",))  # fmt: skip
     production_site.sql(
         "UPDATE indicators_indicatorvalue SET value = 93.5 WHERE fiscal_year = 2021 AND indicator_id = "
         "(SELECT id FROM indicators_indicator WHERE code = '1-1-1' AND plan_id = "
@@ -181,7 +193,7 @@ def test_a_correction_shows_in_every_worker_at_once(production_site):
     try:
         production_site.manage("publish", SLUG, "--fy", "2021", "--reason", "試験のための訂正")
 
-        assert all("93.5％" in production_site.get(path).text for _ in range(6))
+        assert all("93.5％" in production_site.get(path).text for _ in range(8))
     finally:
         production_site.sql(
             "UPDATE indicators_indicatorvalue SET value = 92.43 WHERE fiscal_year = 2021 AND indicator_id = "
