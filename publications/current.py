@@ -60,6 +60,11 @@ class CurrentPublications:
                     self.kept[slug] = found
         return found
 
+    def generation_if_listening(self) -> int | None:
+        """A number that changes whenever what is current may have (None when not listening: unknown)."""
+        with self.lock:
+            return self.generation if self.listening() else None
+
     def forget(self) -> None:
         self.kept = {}
         self.generation += 1

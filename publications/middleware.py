@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import has_vary_header
 
+from publications.current import current_publications
+
 logger = logging.getLogger(__name__)
 
 PROCESS_PAGES = 512
@@ -79,16 +81,49 @@ def cacheable(response: HttpResponse) -> bool:
     )
 
 
+class PageKeys:
+    """(key, ETag) of the pages asked for lately, by path and query, while the current publications stay the
+    same (publications.current: only when PostgreSQL announces new ones). Finding a page's key resolves its
+    URL and hashes what it shows, as long again as answering from the cache; most requests ask for a page
+    already asked for. A flood of new queries empties it rather than growing it."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self.keys: dict[tuple, tuple[str, str] | None] = {}
+        self.generation: int | None = None
+
+    def find(self, request: HttpRequest, compute):
+        generation = current_publications.generation_if_listening()
+        if generation is None:
+            return compute(request)
+        meta = request.META
+        memo = (request.path_info, meta.get("QUERY_STRING", ""), meta.get("HTTP_HOST", ""))
+        if generation != self.generation:
+            self.keys, self.generation = {}, generation
+        elif memo in self.keys:
+            return self.keys[memo]
+        found = compute(request)
+        if len(self.keys) >= self.size:
+            self.keys = {}
+        self.keys[memo] = found
+        return found
+
+
+page_keys = PageKeys()
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        found = self.page_key(request)
+        if not self.may_be_cached(request):
+            return self.get_response(request)
+        found = page_keys.find(request, self.page_key)
         if found is None:
             return self.get_response(request)
         key, etag = found
-        if etag in request.headers.get("If-None-Match", ""):
+        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return response
@@ -104,13 +139,15 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
+    def may_be_cached(request: HttpRequest) -> bool:
+        return bool(
+            settings.PUBLIC_PAGE_CACHE_SECONDS
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    @staticmethod
     def page_key(request: HttpRequest) -> tuple[str, str] | None:
-        if (
-            not settings.PUBLIC_PAGE_CACHE_SECONDS
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
-            return None
         try:
             match = resolve(request.path_info)
         except Resolver404:

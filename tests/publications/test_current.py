@@ -29,7 +29,8 @@ def plan_with_a_value(transactional_db, settings):
     settings.PUBLICATION_NOTIFICATIONS = True
     plan = make_plan(slug=SLUG)
     indicator = make_indicator(make_measure(make_policy(plan)), actuals={2020: "10", 2021: "12"})
-    return plan, indicator
+    yield plan, indicator
+    current.current_publications.close()  # the process's own, which the pages use: let the test database go
 
 
 @pytest.fixture
@@ -122,3 +123,37 @@ def test_an_unpublished_plan_is_asked_each_time_so_that_its_first_publication_sh
     assert watch.versions(SLUG, lookup) == {} and watch.versions("no-such-plan", lookup) == {}
     assert watch.versions(SLUG, lookup) == {}
     assert lookup.asked == 3
+
+
+def test_on_postgresql_the_plan_page_shows_a_new_publication_at_once_though_its_key_is_kept(
+    plan_with_a_value, client
+):
+    plan, _ = plan_with_a_value
+    if connection.vendor != "postgresql":
+        assert not current.enabled("default")
+        return
+    publish(plan, 2020)
+    first = client.get(f"/plans/{SLUG}/")
+    assert first.status_code == 200 and "令和2年度" in first.content.decode()
+    again = client.get(f"/plans/{SLUG}/")
+    assert again["ETag"] == first["ETag"]
+
+    publish(plan, 2021)
+
+    assert until(lambda: client.get(f"/plans/{SLUG}/")["ETag"] != first["ETag"])
+    assert "令和3年度（2021年度）" in client.get(f"/plans/{SLUG}/").content.decode()
+
+
+def test_kept_page_keys_are_bounded_so_random_queries_cannot_fill_memory(plan_with_a_value, monkeypatch):
+    from django.test import RequestFactory
+
+    from publications.middleware import PageKeys
+
+    monkeypatch.setattr(current.current_publications, "generation_if_listening", lambda: 7)
+    keys, computed = PageKeys(size=3), []
+    for n in range(10):
+        keys.find(RequestFactory().get(f"/plans/{SLUG}/?z={n}"), lambda request: computed.append(1))
+
+    assert len(keys.keys) <= 3 and len(computed) == 10
+    keys.find(RequestFactory().get(f"/plans/{SLUG}/?z=9"), lambda request: computed.append(1))
+    assert len(computed) == 10  # the last one asked is kept
