@@ -14,7 +14,8 @@ Redis, loaded by wrk on 127.0.0.1 for a bounded time per URL:
 6. SQL queries per page at 10 and at 1,000 indicators.
 
 Options: --seconds N (per load, default 5), --repeat N (each warm and static load, default 3; the median
-is shown), --connections N (default 32), --skip-data (the data is there).
+is shown), --connections N (default 32), --skip-data (the data is there), --only load (section 1 alone,
+for measuring the page cache again).
 The database is `kumamoto_bench` (created when missing, with the role kumamoto); set BENCH_DATABASE_URL for
 another. Cache keys get a prefix of their own and are deleted at the end.
 """
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--skip-data", action="store_true")
+    parser.add_argument("--only", choices=["load"])
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kumamoto-bench-"))
@@ -55,6 +57,8 @@ def main() -> None:
         prepare(env, options.skip_data)
         print(header(options))
         load_section(env, work, options)
+        if options.only == "load":
+            return
         cold_section(env, work, options)
         chart_section(env)
         excel_section(env)

@@ -43,6 +43,7 @@ class IndicatorForm(forms.ModelForm):
             "target_fy",
             "target_value",
             "tolerance",
+            "may_exceed_100",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -96,7 +97,7 @@ class IndicatorAdmin(NoRevertHistoryAdmin):
         (
             "目標値",
             {
-                "fields": ["target_fy", "target_value", "tolerance"],
+                "fields": ["target_fy", "target_value", "tolerance", "may_exceed_100"],
                 "description": "数値目標がない場合は年度と値を空欄にします。",
             },
         ),

@@ -1,14 +1,40 @@
 """The arithmetic of evaluating an outcome indicator (docs/evaluation.md states every rule in Japanese).
 
 Pure functions over plain values: nothing here imports Django. `Indicator.evaluate()` gathers the numbers
-and calls `evaluate()`. Every figure is an exact Decimal; percentages are rounded only for display
-(`display_percent`, one decimal, half up).
+and calls `evaluate()`. Every figure is an exact Decimal. The 達成率, the 進捗率 and the expected progress
+are rounded once, half up to one decimal (`rounded_rate`), and that rounded figure is both the one printed
+and the one graded, as Japanese progress reports do: 79.95 ％ prints 80.0％ and meets an 80 ％ band.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
+RATE_PLACES = Decimal("0.1")
+
+# Units whose values are whole things counted (no fractions, never negative), and percentages (never negative,
+# at most 100 unless the indicator may exceed it): what a projection is bounded by.
+COUNT_UNITS = frozenset(
+    {
+        "人",
+        "名",
+        "件",
+        "回",
+        "団体",
+        "箇所",
+        "か所",
+        "カ所",
+        "ヶ所",
+        "ケ所",
+        "校区",
+        "校",
+        "世帯",
+        "施設",
+        "地区",
+    }
+    | {"組", "社", "店", "戸", "台", "冊", "本", "日", "人日", "自治会", "団体数"}
+)
+PERCENT_UNITS = frozenset({"％", "%", "パーセント"})
 
 INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
 PACE, ACHIEVEMENT = "pace", "achievement"
@@ -75,6 +101,25 @@ class Evaluation:
     target_met: bool | None
     projection: Projection | None
     grade: Grade
+
+
+def rounded_rate(value: Decimal | None) -> Decimal | None:
+    """A percentage rounded half up to one decimal: the figure printed and graded."""
+    return None if value is None else value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def bounded_projection(value: Decimal, unit: str, may_exceed_100: bool = False) -> Decimal:
+    """A projected value as the unit allows it: counts whole and not negative, percentages within 0–100
+    (or from 0 up, when the indicator may exceed 100) to one decimal; other units as projected."""
+    unit = unit.strip()
+    if unit in COUNT_UNITS:
+        return max(value, Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if unit in PERCENT_UNITS:
+        value = max(value, Decimal(0))
+        if not may_exceed_100:
+            value = min(value, HUNDRED)
+        return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+    return value
 
 
 def achievement_rate(
@@ -179,8 +224,10 @@ def evaluate(
     fy: int,
     tolerance: Decimal = Decimal(0),
     rule: GradingRule = GradingRule(),
+    unit: str = "",
+    may_exceed_100: bool = False,
 ) -> Evaluation:
-    """Everything about one indicator as it stood at the end of fiscal year fy."""
+    """Everything about one indicator as it stood at the end of fiscal year fy (rates rounded, see above)."""
     current = latest_actual(actuals, fy)
     if baseline is not None:
         reference, reference_is_baseline = baseline, True
@@ -198,7 +245,7 @@ def evaluate(
             actual=current.value if current else None,
             reference=reference,
             reference_is_baseline=reference_is_baseline,
-            achievement_rate=achievement_rate(current.value, target.value, direction, tolerance)
+            achievement_rate=rounded_rate(achievement_rate(current.value, target.value, direction, tolerance))
             if current and target
             else None,
             progress_rate=None,
@@ -209,26 +256,29 @@ def evaluate(
             grade=NOT_EVALUATED,
         )
 
-    rate = achievement_rate(current.value, target.value, direction, tolerance)
+    rate = rounded_rate(achievement_rate(current.value, target.value, direction, tolerance))
     met = meets_target(current.value, target.value, direction, tolerance)
     progress = expected = change = None
     if reference is not None:
-        progress = progress_rate(current.value, reference.value, target.value)
-        expected = expected_progress(current.fy, reference.fy, target.fy)
+        progress = rounded_rate(progress_rate(current.value, reference.value, target.value))
+        expected = rounded_rate(expected_progress(current.fy, reference.fy, target.fy))
         change = change_from(reference.value, current.value, direction, target.value)
 
     points = ([baseline] if baseline is not None else []) + [
         Point(year, value) for year, value in sorted(actuals.items()) if year <= current.fy
     ]
     projected = linear_projection(points, target.fy)
-    projection = (
-        Projection(target.fy, projected, meets_target(projected, target.value, direction, tolerance))
-        if projected is not None
-        else None
-    )
+    projection = None
+    if projected is not None:
+        projected = bounded_projection(projected, unit, may_exceed_100)
+        projection = Projection(
+            target.fy, projected, meets_target(projected, target.value, direction, tolerance)
+        )
 
     if rule.method == ACHIEVEMENT:
         grade = band_grade(rate, met, rule.bands)
+    elif at_reference_year(reference, current):
+        grade = NOT_EVALUATED  # the year everything is measured from shows no progress of its own
     else:
         grade = pace_grade(met, change or UNCHANGED, progress, expected)
     return Evaluation(
@@ -244,6 +294,12 @@ def evaluate(
         projection=projection,
         grade=grade,
     )
+
+
+def at_reference_year(reference: Point | None, current: Point) -> bool:
+    """Whether the actual graded is the reference itself: the first actual of an indicator with no baseline
+    (or an actual of the baseline year)."""
+    return reference is not None and reference.fy == current.fy
 
 
 def grade_scale(rule: GradingRule) -> list[Grade]:
@@ -265,7 +321,7 @@ def display_percent(value: Decimal | None) -> str:
     """92.43 → "92.4％"; None → "－". One decimal, rounded half up as people round by hand."""
     if value is None:
         return "－"
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}％"
+    return f"{rounded_rate(value)}％"
 
 
 def display_value(value: Decimal | None, unit: str = "") -> str:
@@ -310,6 +366,8 @@ def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule
         if band is not None and band.min is not None:
             return f"達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
         return f"達成率が{rate}で、ほかの区分に届かないため{grade}です。"
+    if result.grade == NOT_EVALUATED and result.reference and result.reference.fy == result.fy:
+        return "起点の年度のため評価しません。"
     if result.grade == ACHIEVED:
         return f"実績値{actual}が目標値に達しているため{grade}です。"
     reference = display_value(result.reference.value, unit) if result.reference else "－"

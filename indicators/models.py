@@ -167,6 +167,12 @@ class Indicator(models.Model):
         help_text="「維持する」指標で、目標値からこの幅の中にあれば達成率 100％ とします。",
     )
 
+    may_exceed_100 = models.BooleanField(
+        "100％を超えることがある",
+        default=False,
+        help_text="単位が％で、100％を超える値がありうる指標（前年比など）のときに選びます。",
+    )
+
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="成果指標の変更履歴")
 
@@ -277,6 +283,8 @@ class Indicator(models.Model):
             fy=fy,
             tolerance=self.tolerance,
             rule=rule,
+            unit=self.unit,
+            may_exceed_100=self.may_exceed_100,
         )
 
 

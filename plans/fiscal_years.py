@@ -10,6 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+# The fiscal years the system keeps (plans.models validates every stored year against them).
+MIN_FISCAL_YEAR = 1950
+MAX_FISCAL_YEAR = 2100
+
 
 @dataclass(frozen=True)
 class Era:
@@ -126,3 +130,15 @@ def parse_fiscal_year(text: str) -> int:
     if first != second:
         raise ValueError(f'"{text}" の和暦と西暦が一致しません（{first}年度と{second}年度）')
     return first
+
+
+def requested_fiscal_year(text: str) -> int:
+    """A fiscal year asked for by a person: a command's --fy or a page's ?fy=. Any form parse_fiscal_year
+    reads ("2021", "R3", "令和3年度"), within the years the system keeps; ValueError with a message otherwise."""
+    digits = unicodedata.normalize("NFKC", text).strip()
+    fy = (
+        int(digits) if digits.isascii() and digits.isdigit() and len(digits) == 4 else parse_fiscal_year(text)
+    )
+    if not MIN_FISCAL_YEAR <= fy <= MAX_FISCAL_YEAR:
+        raise ValueError(f"「{text}」は扱える年度（{MIN_FISCAL_YEAR}～{MAX_FISCAL_YEAR}年度）の外です。")
+    return fy

@@ -7,8 +7,8 @@ from plans import fiscal_years
 
 # A sane range for any fiscal year the system stores: baselines reach back a few years before a plan,
 # targets a few years beyond it; anything outside is a typing error.
-MIN_FISCAL_YEAR = 1950
-MAX_FISCAL_YEAR = 2100
+MIN_FISCAL_YEAR = fiscal_years.MIN_FISCAL_YEAR
+MAX_FISCAL_YEAR = fiscal_years.MAX_FISCAL_YEAR
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)]
 
 ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"

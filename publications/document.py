@@ -99,6 +99,9 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         fy=fy,
         tolerance=indicator.tolerance,
         rule=rule,
+        unit=indicator.unit,
+        # getattr: the data migration that made the first publications composes with the models of its time
+        may_exceed_100=getattr(indicator, "may_exceed_100", False),
     )
     reason = evaluation.explanation(result, indicator.unit, indicator.direction, rule)
     return {
@@ -107,6 +110,7 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         "unit": indicator.unit,
         "direction": indicator.direction,
         "tolerance": number(indicator.tolerance) or 0,
+        "may_exceed_100": getattr(indicator, "may_exceed_100", False),
         "baseline": {"fy": baseline.fy, "value": number(baseline.value)} if baseline else None,
         "target": {"fy": target.fy, "value": number(target.value)} if target else None,
         "actuals": {str(year): number(value) for year, value in shown.items()},
@@ -312,6 +316,7 @@ class IndicatorView:
     unit: str
     direction: str
     tolerance: Decimal
+    may_exceed_100: bool
     baseline_fy: int | None
     baseline_value: Decimal | None
     target_fy: int | None
@@ -371,6 +376,7 @@ def indicator_view(data: dict) -> IndicatorView:
         unit=data["unit"],
         direction=data["direction"],
         tolerance=decimal(data["tolerance"]),
+        may_exceed_100=data.get("may_exceed_100", False),  # not in the publications made before it was
         baseline_fy=baseline["fy"] if baseline else None,
         baseline_value=decimal(baseline["value"]) if baseline else None,
         target_fy=target["fy"] if target else None,

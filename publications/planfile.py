@@ -84,6 +84,7 @@ class IndicatorData:
     target: ValueData | None
     actuals: dict[int, Decimal]
     tolerance: Decimal = Decimal(0)
+    may_exceed_100: bool = False
 
 
 @dataclass
@@ -236,6 +237,11 @@ class _Node:
             raise self.error(f"{max_length}文字以内にしてください（{len(text)}文字あります）。")
         return text
 
+    def boolean(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.error(f"true か false を書いてください（書かれているのは {_show(self.value)}）。")
+        return self.value
+
     def number(self) -> int:
         if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 1:
             raise self.error(f"1以上の整数を書いてください（書かれているのは {_show(self.value)}）。")
@@ -312,7 +318,7 @@ def _read_value(node: _Node, first: int, last: int, what: str) -> ValueData | No
 def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
     keys = node.mapping(
         required=("code", "name", "unit", "direction"),
-        optional=("baseline", "target", "actuals", "tolerance"),
+        optional=("baseline", "target", "actuals", "tolerance", "may_exceed_100"),
     )
     code = keys["code"].string(_max_length(Indicator, "code"))
     if not CODE_PATTERN.match(code):
@@ -345,6 +351,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         target=_read_value(node.optional(keys, "target"), start_fy, end_fy, period),
         actuals=dict(sorted(actuals.items())),
         tolerance=_read_tolerance(node.optional(keys, "tolerance", 0)),
+        may_exceed_100=node.optional(keys, "may_exceed_100", False).boolean(),
     )
 
 
@@ -574,6 +581,7 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
             "target_fy": data.target.fy if data.target else None,
             "target_value": data.target.value if data.target else None,
             "tolerance": data.tolerance,
+            "may_exceed_100": data.may_exceed_100,
         },
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
@@ -722,6 +730,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         else None,
         "actuals": _Flow(sorted(indicator.actuals().items())),
         **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),
+        **({"may_exceed_100": True} if indicator.may_exceed_100 else {}),
     }
 
 

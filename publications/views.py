@@ -25,8 +25,8 @@ from django.urls import reverse
 from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
-from plans.fiscal_years import fiscal_year_label
-from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
+from plans.fiscal_years import fiscal_year_label, requested_fiscal_year
+from plans.models import Plan
 from publications import artifacts, changes, charts, drafts, opendata
 from publications import document as doc
 from publications.current import current_publications
@@ -67,21 +67,22 @@ def published_years_text(years) -> str:
 
 
 def requested_year(request, years: list[int], allowed: range | None = None) -> int:
-    """?fy=2021 among the years offered (the published ones); by default the latest of them."""
+    """?fy=2021 (or R3, 令和3年度: the commands' parser) among the years offered (the published ones); by
+    default the latest of them."""
     text = request.GET.get("fy", "").strip()
     if not text:
         if not years:
             raise NotPublished("この計画はまだ公表されていません。")
         return years[-1]
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise BadRequest(f"年度は西暦4桁で指定してください（例: ?fy={years[-1] if years else 2021}）。")
-    fy = int(text)
+    try:
+        fy = requested_fiscal_year(text[:40])
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
     if fy in years or (allowed is not None and fy in allowed):
         return fy
     if years:
-        asked = fiscal_year_label(fy) if MIN_FISCAL_YEAR <= fy <= MAX_FISCAL_YEAR else f"{fy}年度"
         raise NotPublished(
-            f"{asked}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
+            f"{fiscal_year_label(fy)}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
         )
     raise NotPublished("この計画はまだ公表されていません。")
 
@@ -167,9 +168,11 @@ def cleaned_params(request, params: dict) -> tuple:
     return tuple(kept)
 
 
-def recognised_query(request, params: dict) -> QueryDict:
+def recognised_query(request, params: dict, fy: int) -> QueryDict:
+    """The query the view sees: the year as read (2021 for ?fy=R3) and the recognised parameters."""
     query = QueryDict(mutable=True)
-    for name, value in [("fy", request.GET.get("fy", "")), *cleaned_params(request, params)]:
+    asked = str(fy) if request.GET.get("fy", "").strip() else ""
+    for name, value in [("fy", asked), *cleaned_params(request, params)]:
         if value:
             query[name] = value
     query._mutable = False
@@ -246,7 +249,7 @@ def public_page(params: dict | None = None, api: bool = False):
                 return not_modified(etag)
             # The page is drawn from what its key holds, so that nothing else (an unknown parameter echoed in
             # a link) reaches the page the cache serves to everyone.
-            request.GET = recognised_query(request, params)
+            request.GET = recognised_query(request, params, state.fy)
             response = view(request, published_page(slug, state.fy, state.ids), **kwargs)
             if response.status_code == 200:
                 response["ETag"] = etag

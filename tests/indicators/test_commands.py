@@ -29,3 +29,27 @@ def test_evaluate_refuses_a_year_outside_the_plan(kumamoto_plan):
 def test_evaluate_refuses_an_unknown_plan():
     with pytest.raises(CommandError, match="slug「nothing」の計画はありません"):
         call_command("evaluate", "nothing")
+
+
+@pytest.mark.parametrize("spelling", ["R3", "令和3年度", "2021年度", "２０２１"])
+def test_every_command_reads_a_year_as_the_plan_document_writes_it(kumamoto_plan, capsys, tmp_path, spelling):
+    call_command("evaluate", kumamoto_plan.slug, "--fy", spelling)
+    call_command("export_report", kumamoto_plan.slug, "--fy", spelling, "-o", str(tmp_path / "r.xlsx"))
+
+    assert "令和3年度（2021年度）末時点" in capsys.readouterr().out
+    assert (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", ["evaluate", "export_report", "publish"])
+@pytest.mark.parametrize(
+    ("spelling", "message"),
+    [
+        ("0000", "「0000」は扱える年度（1950～2100年度）の外です。"),
+        ("R3x", '"R3x" は年度として読み取れません'),
+    ],
+)
+def test_every_command_refuses_an_unreadable_year_with_the_same_message(
+    kumamoto_plan, command, spelling, message
+):
+    with pytest.raises(CommandError, match=message):
+        call_command(command, kumamoto_plan.slug, "--fy", spelling)

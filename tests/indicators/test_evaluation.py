@@ -15,9 +15,11 @@ from indicators.evaluation import (
     GradingRule,
     Point,
     achievement_rate,
+    bounded_projection,
     count_grades,
     display_percent,
     evaluate,
+    explanation,
     linear_projection,
     progress_rate,
 )
@@ -101,11 +103,18 @@ def test_an_improvement_slower_than_the_calendar_is_behind():
     assert result.grade == BEHIND
 
 
-def test_an_unchanged_value_is_behind_even_when_no_time_has_passed():
+def test_the_reference_year_of_an_indicator_without_a_baseline_is_not_graded():
     result = run(baseline=None, actuals={2020: "30"}, fy=2020)
 
+    assert result.grade == NOT_EVALUATED
+    assert explanation(result, "％", "increase", GradingRule()) == "起点の年度のため評価しません。"
+
+
+def test_an_unchanged_value_a_year_after_the_reference_is_behind():
+    result = run(baseline=None, actuals={2020: "30", 2021: "30"}, fy=2021)
+
     assert result.progress_rate == D("0")
-    assert result.expected_progress == D("0")
+    assert result.expected_progress == D("25.0")  # 1 of the 4 years from 2020 to 2024
     assert result.change == "unchanged"
     assert result.grade == BEHIND
 
@@ -187,7 +196,7 @@ def test_the_latest_actual_at_or_before_the_year_is_used_and_its_year_reported()
     result = run(actuals={2020: "60", 2022: "90"}, fy=2021)
 
     assert (result.fy, result.actual) == (2020, D("60"))
-    assert result.expected_progress == D("2") / D("6") * 100
+    assert result.expected_progress == D("33.3")  # 2 of the 6 years, 33.33… rounded
 
 
 def test_a_projection_needs_two_years():
@@ -210,7 +219,7 @@ def test_a_projection_says_whether_the_trend_meets_the_target():
 
 @pytest.mark.parametrize(
     ("actual", "mark"),
-    [("100", "◎"), ("95", "○"), ("90", "○"), ("89.99", "△"), ("80", "△"), ("79.9", "×"), ("0", "×")],
+    [("100", "◎"), ("95", "○"), ("90", "○"), ("89.94", "△"), ("80", "△"), ("79.9", "×"), ("0", "×")],
 )
 def test_achievement_bands_grade_by_the_first_band_whose_minimum_is_met(actual, mark):
     result = run(target=(2024, "100"), actuals={2021: actual}, rule=FUKUOKA_BANDS)
@@ -246,3 +255,79 @@ def test_grade_counts_follow_a_plans_own_bands():
 )
 def test_percentages_are_shown_to_one_decimal_rounded_half_up(value, shown):
     assert display_percent(value) == shown
+
+
+# Boundaries: the 達成率 is rounded half up to one decimal once, and that figure is printed and graded.
+# Increase: actual ÷ 100 × 100 is the actual itself. Decrease: 10000 is the actual, the target t gives t ÷ 10000.
+BOUNDARIES = [
+    ("79.94", "79.9％", "×"),
+    ("79.95", "80.0％", "△"),
+    ("89.99", "90.0％", "○"),
+    ("99.95", "100.0％", "◎"),
+    ("100", "100.0％", "◎"),
+]
+
+
+@pytest.mark.parametrize(("actual", "printed", "mark"), BOUNDARIES)
+def test_an_increase_indicator_is_graded_by_the_rate_as_printed(actual, printed, mark):
+    result = run(target=(2024, "100"), actuals={2021: actual}, rule=FUKUOKA_BANDS)
+
+    assert display_percent(result.achievement_rate) == printed
+    assert result.grade.mark == mark
+
+
+@pytest.mark.parametrize(("rate", "printed", "mark"), BOUNDARIES)
+def test_a_decrease_indicator_is_graded_by_the_rate_as_printed(rate, printed, mark):
+    target = str(D(rate) * 100)  # target ÷ 10000 × 100 = rate
+    result = run(
+        direction="decrease", baseline=(2018, "20000"), target=(2024, target), actuals={2021: "10000"},
+        rule=FUKUOKA_BANDS,
+    )  # fmt: skip
+
+    assert display_percent(result.achievement_rate) == printed
+    assert result.grade.mark == mark
+
+
+def test_the_reason_sentence_names_the_rounded_rate_and_the_band_it_meets():
+    result = run(target=(2024, "100"), actuals={2021: "79.95"}, rule=FUKUOKA_BANDS)
+
+    assert (
+        explanation(result, "％", "increase", FUKUOKA_BANDS)
+        == "達成率が80.0％で、80％以上のため「やや遅れている」です。"
+    )
+
+
+@pytest.mark.parametrize(("actual", "grade"), [("3325", ON_TRACK), ("3324", BEHIND)])
+def test_the_default_rule_compares_the_rounded_progress_with_the_rounded_pace(actual, grade):
+    # From 0 (FY2021) to 10000 (FY2024): FY2022 is 1 of 3 years, 33.33… → 33.3; 3325 is 33.25 → 33.3, 3324 → 33.2
+    result = run(baseline=(2021, "0"), target=(2024, "10000"), actuals={2022: actual}, fy=2022)
+
+    assert result.expected_progress == D("33.3")
+    assert result.grade == grade
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "may_exceed", "bounded"),
+    [
+        (D("-97.2"), "人", False, D("0")),
+        (D("793.7"), "箇所", False, D("794")),
+        (D("793.5"), "校区", False, D("794")),
+        (D("-29.7"), "％", False, D("0.0")),
+        (D("120.46"), "％", False, D("100.0")),
+        (D("120.46"), "％", True, D("120.5")),
+        (D("-3.25"), "円", False, D("-3.25")),
+    ],
+)
+def test_a_projection_stays_within_what_its_unit_allows(value, unit, may_exceed, bounded):
+    assert bounded_projection(value, unit, may_exceed) == bounded
+
+
+def test_a_falling_count_is_projected_to_zero_not_below_and_judged_so():
+    # 300, 200, 100 people in 2020–2022: the line reaches −100 in 2024, which a count cannot be
+    result = run(
+        direction="decrease", baseline=(2020, "300"), target=(2024, "0"), actuals={2021: "200", 2022: "100"},
+        fy=2022, unit="人",
+    )  # fmt: skip
+
+    assert result.projection.value == D("0")
+    assert result.projection.meets_target

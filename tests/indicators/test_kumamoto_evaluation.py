@@ -18,7 +18,7 @@ FY2020 = {
     "1-1-2": ("1.1", "-16.8", "33.3", "×"),  # 7/640 = 1.09375; -91/542; 2/6
     "1-2-1": ("0.0", "-191.7", "33.3", "×"),  # 0/70; -46/24
     "2-1-1": ("98.7", "92.5", "33.3", "○"),  # 847/858; 136/147 ≥ 2/6
-    "2-1-2": ("71.1", "0.0", "0.0", "△"),  # no baseline: reference is FY2020's own 71.1, unchanged
+    "2-1-2": ("71.1", "0.0", "0.0", "－"),  # no baseline: FY2020 is its reference year, not graded
     "2-2-1": ("21.1", "16.7", "20.0", "△"),  # 20/95; 15/90 < 1/5
     "3-1-1": ("436.1", "663.3", "33.3", "◎"),  # 5233/1200; 4749/716; target met
     "3-1-2": ("25.6", "1.4", "33.3", "△"),  # 100/390; 4/294 < 2/6
@@ -37,7 +37,7 @@ FY2021 = {
     "3-2-1": ("46.2", "-4.3", "50.0", "×"),  # 23.1/50; -1.1/25.8
     "3-3-1": ("87.1", "-11.7", "50.0", "×"),  # 1354/1555; -21/180
 }
-LABELS = {"◎": "達成", "○": "順調", "△": "遅れ", "×": "後退"}
+LABELS = {"◎": "達成", "○": "順調", "△": "遅れ", "×": "後退", "－": "評価対象外"}
 
 
 @pytest.mark.parametrize(("fy", "expected"), [(2020, FY2020), (2021, FY2021)])
@@ -54,13 +54,15 @@ def test_each_kumamoto_indicator_gets_the_hand_worked_rates_and_grade(kumamoto_p
         assert (result.grade.mark, result.grade.label) == (mark, LABELS[mark]), code
 
 
-def test_exact_figures_are_kept_unrounded(kumamoto_plan):
+def test_rates_are_rounded_once_to_one_decimal_and_kept_so(kumamoto_plan):
     results = {indicator.code: result for indicator, result in evaluate_plan(kumamoto_plan, 2021).results}
 
-    assert results["1-1-1"].achievement_rate == Decimal("92.43")
+    assert results["1-1-1"].achievement_rate == Decimal("92.4")  # 92.43
+    assert results["1-1-2"].achievement_rate == Decimal("1.7")  # 11/640 = 1.71875
     assert results["3-1-1"].achievement_rate == Decimal("324.5")
     assert results["1-2-1"].progress_rate == Decimal("-187.5")
-    assert results["2-2-1"].expected_progress == Decimal("40")
+    assert results["2-2-1"].progress_rate == Decimal("42.2")  # 38/90 = 42.22…
+    assert results["2-2-1"].expected_progress == Decimal("40.0")
 
 
 def test_an_indicator_without_a_baseline_is_measured_from_its_first_actual(kumamoto_plan):
@@ -72,7 +74,7 @@ def test_an_indicator_without_a_baseline_is_measured_from_its_first_actual(kumam
 
 @pytest.mark.parametrize(
     ("fy", "counts"),
-    [(2020, {"◎": 1, "○": 1, "△": 4, "×": 4, "－": 0}), (2021, {"◎": 1, "○": 2, "△": 0, "×": 7, "－": 0})],
+    [(2020, {"◎": 1, "○": 1, "△": 3, "×": 4, "－": 1}), (2021, {"◎": 1, "○": 2, "△": 0, "×": 7, "－": 0})],
 )
 def test_the_whole_plan_rolls_up_to_the_hand_counted_grades(kumamoto_plan, fy, counts):
     result = evaluate_plan(kumamoto_plan, fy)
@@ -102,9 +104,37 @@ def test_a_plan_evaluation_runs_a_fixed_number_of_queries(kumamoto_plan, django_
 
 def test_projection_follows_the_least_squares_line_through_baseline_and_actuals(kumamoto_plan):
     # 2-2-1: (2019, 5), (2020, 20), (2021, 43): slope 19 a year through the mean (2020, 68/3);
-    # in 2024: 68/3 + 19 × 4 = 98.67 ≥ 95.
+    # in 2024: 68/3 + 19 × 4 = 98.67, and 校区 are counted whole: 99 ≥ 95.
     result = Indicator.objects.get(code="2-2-1").evaluate(2021)
 
     assert result.projection.fy == 2024
-    assert result.projection.value.quantize(Decimal("0.01")) == Decimal("98.67")
+    assert result.projection.value == Decimal("99")
     assert result.projection.meets_target
+
+
+@pytest.mark.parametrize(
+    ("code", "projected"),
+    [
+        # 1-1-2 (人): (2018, 98), (2020, 7), (2021, 11): slope −31.36 a year, −97.2 in 2024; no fewer than 0 people
+        ("1-1-2", Decimal("0")),
+        # 2-1-1 (箇所): (2018, 711), (2020, 847), (2021, 708): slope 8.86, 793.7 in 2024; places are whole
+        ("2-1-1", Decimal("794")),
+        # 2-1-2 (％): (2020, 71.1), (2021, 45.9): −25.2 a year, −29.7 in 2024; no share below 0
+        ("2-1-2", Decimal("0.0")),
+    ],
+)
+def test_kumamoto_projections_are_values_the_unit_allows(kumamoto_plan, code, projected):
+    assert Indicator.objects.get(code=code).evaluate(2021).projection.value == projected
+
+
+def test_no_kumamoto_projection_is_negative_fractional_for_counts_or_over_100_percent(kumamoto_plan):
+    for indicator in Indicator.objects.all():
+        for fy in (2020, 2021):
+            projection = indicator.evaluate(fy).projection
+            if projection is None:
+                continue
+            assert projection.value >= 0, (indicator.code, fy)
+            if indicator.unit == "％":
+                assert projection.value <= 100, (indicator.code, fy)
+            else:
+                assert projection.value == projection.value.to_integral_value(), (indicator.code, fy)

@@ -237,9 +237,9 @@ def test_the_list_row_of_1_1_1_keeps_numbers_as_numbers_with_their_two_decimals(
         assert row[header].number_format == "#,##0.00", header
     assert row["R4（2022）"].value is None
     assert (row["目標値の年度"].value, row["目標値"].value) == ("R6（2024）", 100)
-    assert row["達成率"].value == pytest.approx(0.9243)
+    assert row["達成率"].value == pytest.approx(0.924)  # 92.43％, rounded once to 92.4％ as it is graded
     assert row["達成率"].number_format == "0.0%"
-    assert row["進捗率"].value == pytest.approx(-2.67 / 4.9)
+    assert row["進捗率"].value == pytest.approx(-0.545)  # -2.67 / 4.9 = -54.49…％ → -54.5％
     assert row["進捗率"].number_format == "0.0%"
     assert (row["評価（記号）"].value, row["評価"].value) == ("×", "後退")
 
@@ -251,8 +251,8 @@ def test_the_list_row_of_3_1_1_shows_whole_numbers_and_a_rate_over_100_percent(k
     assert row["R2（2020）"].number_format == "#,##0"
     assert row["R3（2021）"].value is None  # not yet known at the end of FY2020
     assert row["目標値"].value == 1200
-    assert row["達成率"].value == pytest.approx(5233 / 1200)  # 4.3608…
-    assert row["進捗率"].value == pytest.approx((5233 - 484) / (1200 - 484))
+    assert row["達成率"].value == pytest.approx(4.361)  # 5233 / 1200 = 436.08…％ → 436.1％
+    assert row["進捗率"].value == pytest.approx(6.633)  # (5233 − 484) / (1200 − 484) = 663.27…％ → 663.3％
     assert (row["評価（記号）"].value, row["評価"].value) == ("◎", "達成")
 
 
@@ -271,7 +271,7 @@ def test_an_indicator_without_a_baseline_shows_nashi_and_an_empty_value(report_2
     assert (row["R2（2020）"].value, row["R3（2021）"].value) == (71.1, 45.9)
     assert row["R3（2021）"].number_format == "#,##0.0"
     # Measured from the first actual instead: (45.9 − 71.1) / (100 − 71.1).
-    assert row["進捗率"].value == pytest.approx(-25.2 / 28.9)
+    assert row["進捗率"].value == pytest.approx(-0.872)  # -87.19…％ → -87.2％
 
 
 def test_the_list_freezes_its_header_and_filters_the_whole_table(report_2021):
@@ -313,7 +313,7 @@ def test_a_policy_sheet_shows_each_indicators_values_beside_its_chart(report_202
     assert items["基準値（H30）"] == 95.1
     assert items["R3（2021）"] == 92.43
     assert items["目標値（R6）"] == 100
-    assert items["達成率"] == pytest.approx(0.9243)
+    assert items["達成率"] == pytest.approx(0.924)
     assert items["評価"] == "× 後退"
 
 

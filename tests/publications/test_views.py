@@ -162,21 +162,33 @@ def test_plan_and_policy_pages_link_the_excel_report(client, kumamoto_plan):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "message"),
     [
-        f"/plans/{SLUG}/?fy=abc",
-        f"/plans/{SLUG}/indicators/1-1-1/?fy=<script>",
-        f"/plans/{SLUG}/policies/1/?fy=１２３４",
-        f"/plans/{SLUG}/indicators/?fy=20211",
+        (f"/plans/{SLUG}/?fy=abc", "&quot;abc&quot; は年度として読み取れません。例: R3、令和3年度、2021"),
+        (f"/plans/{SLUG}/indicators/1-1-1/?fy=<script>", "は年度として読み取れません"),
+        (f"/plans/{SLUG}/policies/1/?fy=１２３４", "「１２３４」は扱える年度（1950～2100年度）の外です。"),
+        (f"/plans/{SLUG}/indicators/?fy=20211", "&quot;20211&quot; は年度として読み取れません"),
+        (f"/plans/{SLUG}/?fy=0000", "「0000」は扱える年度（1950～2100年度）の外です。"),
     ],
 )
-def test_a_fiscal_year_that_is_not_four_digits_is_a_400_with_a_japanese_message(client, kumamoto_plan, url):
+def test_a_fiscal_year_that_cannot_be_read_is_a_400_with_a_japanese_message(
+    client, kumamoto_plan, url, message
+):
     response = client.get(url)
 
     assert response.status_code == 400
     content = response.content.decode()
-    assert "年度は西暦4桁で指定してください" in content
-    assert "<script>" not in content
+    assert message in content
+    assert "<script>" not in content and "0年度の" not in content
+
+
+def test_a_fiscal_year_may_be_asked_for_as_the_commands_read_it(client, kumamoto_plan):
+    western = client.get(f"/plans/{SLUG}/?fy=2020")
+
+    for spelling in ("R2", "令和2年度", "２０２０"):
+        response = client.get(f"/plans/{SLUG}/?fy={spelling}")
+        assert response.status_code == 200, spelling
+        assert response["ETag"] == western["ETag"], spelling
 
 
 @pytest.mark.parametrize(
@@ -275,7 +287,7 @@ def test_the_excel_report_downloads_for_the_chosen_year(client, kumamoto_plan):
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:2] == ["概要", "成果指標一覧"]
     assert client.get(f"/plans/{SLUG}/report.xlsx?fy=2031").status_code == 404  # never published
-    assert client.get(f"/plans/{SLUG}/report.xlsx?fy=R3").status_code == 400
+    assert client.get(f"/plans/{SLUG}/report.xlsx?fy=R3x").status_code == 400
 
 
 def test_the_publication_page_links_its_excel_report_csv_and_json(client, kumamoto_plan):
@@ -329,8 +341,8 @@ def test_the_json_api_gives_the_whole_plan_with_evaluations(client, kumamoto_pla
     evaluation = indicator["evaluation"]
     assert evaluation["fy"] == 2021
     assert evaluation["actual"] == 92.43
-    assert evaluation["achievement_rate"] == 92.43
-    assert evaluation["progress_rate"] == -54.4898  # -2.67 / 4.9, to four places
+    assert evaluation["achievement_rate"] == 92.4  # 92.43, rounded once as it is graded
+    assert evaluation["progress_rate"] == -54.5  # -2.67 / 4.9 = -54.49…
     assert evaluation["expected_progress"] == 50
     assert evaluation["grade"] == {"mark": "×", "label": "後退"}
     assert evaluation["reason"] == "実績値92.43％が基準値95.1％より下がっているため「後退」です。"
@@ -403,11 +415,13 @@ def test_the_api_lists_the_published_plans_with_their_published_years(client, ku
 
 
 def test_the_api_answers_a_bad_or_unpublished_year_with_a_json_message(client, kumamoto_plan):
-    malformed = client.get(f"/api/plans/{SLUG}/?fy=R3")
+    malformed = client.get(f"/api/plans/{SLUG}/?fy=R3x")
     unpublished = client.get(f"/api/plans/{SLUG}/?fy=1999")
 
     assert malformed.status_code == 400
-    assert json.loads(malformed.content)["error"] == "年度は西暦4桁で指定してください（例: ?fy=2021）。"
+    assert (
+        json.loads(malformed.content)["error"] == '"R3x" は年度として読み取れません。例: R3、令和3年度、2021'
+    )
     assert unpublished.status_code == 404
     assert json.loads(unpublished.content)["error"] == (
         f"平成11年度（1999年度）の進捗状況はまだ公表されていません。{PUBLISHED_YEARS}"

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.evaluation import display_percent
 from indicators.models import evaluate_plan
+from plans.commands import fiscal_year_option
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 
@@ -26,13 +27,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="計画の slug（例: kumamoto-welfare-4）")
         parser.add_argument(
-            "--fy", type=int, help="評価する年度（西暦、例: 2021）。省略すると計画の最新の実績年度"
+            "--fy",
+            help="評価する年度（例: 2021、R3、令和3年度）。省略すると計画の最新の実績年度",
         )
 
     def handle(self, *args, slug, fy, **options):
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
             raise CommandError(f"slug「{slug}」の計画はありません。")
+        fy = fiscal_year_option(fy)
         if fy is None:
             fy = plan.default_fiscal_year()
         if not plan.start_fy <= fy <= plan.end_fy:

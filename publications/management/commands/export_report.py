@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.fiscal_years import fiscal_year_label, parse_fiscal_year
+from plans.commands import fiscal_year_option
+from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from publications.exports import build_report
 from publications.models import Publication
@@ -35,13 +36,7 @@ class Command(BaseCommand):
         published = sorted(set(Publication.objects.filter(plan=plan).values_list("fiscal_year", flat=True)))
         if not published:
             raise CommandError(f"計画「{plan.title}」はまだ公表されていません。先に公表してください。")
-        if fy is None:
-            year = published[-1]
-        else:
-            try:
-                year = parse_fiscal_year(fy)
-            except ValueError as error:
-                raise CommandError(str(error)) from error
+        year = fiscal_year_option(fy) or published[-1]
         if not plan.contains_fiscal_year(year):
             raise CommandError(
                 f"{year}年度は計画期間（{plan.start_fy}～{plan.end_fy}年度）の外です。"

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.fiscal_years import parse_fiscal_year
+from plans.commands import fiscal_year_option
 from plans.models import Plan
 from publications import publishing
 
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(slug=slug).first()
         if plan is None:
             raise CommandError(f"slug「{slug}」の計画はありません。")
-        try:
-            year = parse_fiscal_year(fy)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
+        year = fiscal_year_option(fy)
         publisher = None
         if user:
             publisher = get_user_model().objects.filter(username=user).first()
