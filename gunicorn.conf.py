@@ -5,6 +5,7 @@ GUNICORN_BIND      where to listen (default 127.0.0.1:8000: only nginx on the sa
 WEB_CONCURRENCY    worker processes (default 2 per core + 1).
 GUNICORN_THREADS   threads per worker (default 1: sync workers; more gives gthread workers).
 GUNICORN_ACCESS_LOG  "-" for standard output (the default), a file, or "off" when nginx's log is enough.
+GUNICORN_MAX_REQUESTS  requests after which a worker is replaced (default 10000; 0: never).
 """
 
 import multiprocessing
@@ -23,8 +24,9 @@ graceful_timeout = 30
 keepalive = 5
 # Each worker is replaced after about ten thousand requests, so that memory a long-lived process gathers
 # (matplotlib's caches, fragmentation) is given back; the jitter keeps them from restarting together.
-max_requests = 10000
-max_requests_jitter = 1000
+# GUNICORN_MAX_REQUESTS=0 keeps workers (make bench measures steady state: see docs/benchmarks.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
 
 # nginx sets X-Forwarded-Proto; gunicorn believes it only from these addresses.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")

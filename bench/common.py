@@ -31,7 +31,7 @@ def free_port() -> int:
 # The environment of this process, less what configures the app: the production settings are given whole.
 # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses.)
 APP_SETTINGS = {"DEBUG", "ALLOWED_HOSTS", "ADMIN_PATH", "CSRF_TRUSTED_ORIGINS", "CONN_MAX_AGE", "LOG_LEVEL",
-                "PUBLIC_PAGE_CACHE_SECONDS", "TRUSTED_PROXIES", "WEB_CONCURRENCY"}  # fmt: skip
+                "PUBLIC_PAGE_CACHE_SECONDS", "PUBLICATION_NOTIFICATIONS", "TRUSTED_PROXIES", "WEB_CONCURRENCY"}  # fmt: skip
 
 
 def is_app_setting(name: str) -> bool:

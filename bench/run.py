@@ -113,7 +113,11 @@ def load_section(env: dict[str, str], work: Path, options) -> None:
     }
     log = work / "gunicorn.log"
     results: dict[str, dict[str, object]] = {name: {} for name in pages}
-    with gunicorn(env | {"GUNICORN_ACCESS_LOG": str(work / "access.log")}, log) as server:
+    # Workers are not replaced during the load (GUNICORN_MAX_REQUESTS=0): at these rates the five would be
+    # replaced every ~20 s, each spending about a second of CPU on its imports, which halves whichever 5-s
+    # load runs then, page or static file alike. Production rates are a few requests a second.
+    steady = {"GUNICORN_MAX_REQUESTS": "0"}
+    with gunicorn(env | steady | {"GUNICORN_ACCESS_LOG": str(work / "access.log")}, log) as server:
         # A static file of the same size as each page, for the upper limit; WhiteNoise reads them on reload.
         copies = work / "static" / "bench"
         copies.mkdir(parents=True, exist_ok=True)

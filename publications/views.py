@@ -26,7 +26,7 @@ from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
 from plans.fiscal_years import fiscal_year_label, requested_fiscal_year
-from plans.models import Plan
+from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
 from publications import artifacts, changes, charts, drafts, opendata
 from publications import document as doc
 from publications.current import current_publications
@@ -76,8 +76,11 @@ def requested_year(request, years: list[int], allowed: range | None = None) -> i
         return years[-1]
     try:
         fy = requested_fiscal_year(text[:40])
-    except ValueError as error:
-        raise BadRequest(str(error)) from None
+    except ValueError:  # the commands' message names the text; a page does not send it back
+        raise BadRequest(
+            f"年度を読み取れません。{MIN_FISCAL_YEAR}～{MAX_FISCAL_YEAR}年度を、西暦（例: ?fy=2021）か"
+            "和暦（例: ?fy=R3）で指定してください。"
+        ) from None
     if fy in years or (allowed is not None and fy in allowed):
         return fy
     if years:
