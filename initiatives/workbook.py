@@ -22,6 +22,7 @@ from indicators.models import Indicator, IndicatorValue
 from initiatives.entry import ValueEntry, parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
+from plans.spreadsheets import as_string
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,6 +95,9 @@ def entry_template(user, plan: Plan, fy: int) -> bytes:
     ws.protection.sheet = (
         True  # only the input cells are unlocked, so the codes are not typed over by mistake
     )
+    for row in ws.iter_rows():
+        for cell in row:
+            as_string(cell)  # a name or note that starts with "=" stays text
     meta = wb.create_sheet(META_SHEET)
     meta.append(["marker", MARKER])
     meta.append(["plan", plan.slug])

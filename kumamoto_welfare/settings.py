@@ -230,6 +230,9 @@ if PRODUCTION:
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 if ADMIN_PATH == "/":
     raise ImproperlyConfigured('ADMIN_PATH must not be empty (the default is "admin/").')
+# Where a sign-in lands when its ?next= is refused (off-site, //host, javascript:): the admin index, not
+# Django's default /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Security headers (all environments, so that development shows what production blocks) ---------------
 

@@ -74,6 +74,7 @@ RC = {
     "svg.fonttype": "path",
     "svg.hashsalt": "kumamoto-welfare",  # fixed, so the same data gives the same SVG (and cache entry)
     "axes.unicode_minus": True,
+    "text.parse_math": False,  # a name or unit with "$" is text, never mathtext (a bad one raised an error)
     "text.color": TEXT,
     "axes.edgecolor": MUTED,
     "xtick.color": MUTED,
@@ -87,7 +88,7 @@ LABEL_SIZE = 13
 CLEAR = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "1"
+CHART_VERSION = "2"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
 
 # rc_context swaps matplotlib's process-wide rcParams and restores them on exit; without the lock, two threads

@@ -41,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators import evaluation
 from indicators.models import Direction
 from plans.fiscal_years import fiscal_year_label, short_label, wareki
+from plans.spreadsheets import as_string
 from publications.document import NOTE_MARK, IndicatorView, NarrativeView, PlanView, PolicyView
 from publications.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress
 
@@ -310,7 +311,7 @@ def write_layout(ws, layout: Layout, widths: dict[int, int], title_rows: int | N
                 cells.append(None)
                 continue
             value, style = cell
-            written = WriteOnlyCell(ws, value=value)
+            written = as_string(WriteOnlyCell(ws, value=value))
             if style in styles:
                 written._style = copy(styles[style])  # as openpyxl's docs copy styles: much faster
             elif style:

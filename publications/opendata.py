@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from plans.fiscal_years import wareki
+from plans.spreadsheets import csv_text
 from publications.progress import IndicatorProgress, PlanProgress
 
 CSV_COLUMNS = [
@@ -50,21 +51,17 @@ def indicators_csv(progress: PlanProgress, rows: list[IndicatorProgress] | None 
     for row in progress.indicators if rows is None else rows:
         indicator = row.indicator
         for kind, fy, value in value_rows(row):
-            writer.writerow(
-                [
-                    progress.plan.slug,
-                    indicator.code,
-                    f"基本方針{row.policy.numeral} {row.policy.title}",
-                    f"{row.measure.code} {row.measure.title}",
-                    indicator.name,
-                    indicator.unit,
-                    indicator.direction,
-                    kind,
-                    fy,
-                    wareki(fy),
-                    format(value, "f"),
-                ]
-            )
+            texts = [
+                progress.plan.slug,
+                indicator.code,
+                f"基本方針{row.policy.numeral} {row.policy.title}",
+                f"{row.measure.code} {row.measure.title}",
+                indicator.name,
+                indicator.unit,
+                indicator.direction,
+                kind,
+            ]
+            writer.writerow([*map(csv_text, texts), fy, wareki(fy), format(value, "f")])
     return buffer.getvalue()
 
 

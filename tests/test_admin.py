@@ -189,3 +189,21 @@ def test_a_measure_stays_in_its_basic_policy_whatever_the_form_posts(staff_clien
 
     measure.refresh_from_db()
     assert (measure.policy_id, measure.title) == (policy, "名前を変えた取組")
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "https:///evil.example"]
+)
+def test_a_sign_in_whose_next_address_is_refused_lands_on_the_admin_index(
+    client, django_user_model, next_url
+):
+    django_user_model.objects.create_user("clerk", password="correct horse battery", is_staff=True)
+    login = reverse("admin:login")
+
+    response = client.post(
+        f"{login}?next={next_url}",
+        {"username": "clerk", "password": "correct horse battery", "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

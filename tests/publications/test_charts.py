@@ -401,3 +401,14 @@ def test_named_functions_are_keyed_by_name_and_anything_with_an_address_is_refus
         charts.cache_key("x", {"fy_labels": lambda fy: str(fy)})
     with pytest.raises(TypeError):
         charts.cache_key("x", object())
+
+
+@pytest.mark.parametrize("text", [r"$\nosuchcmd$", "$x^2$ と $5", "50%$"])
+def test_a_dollar_sign_in_a_name_or_unit_is_drawn_as_text_not_parsed_as_mathtext(text):
+    svgs = [
+        indicator_svg(unit=text),
+        charts.indicator_chart(name=text, **SUPPORT_CENTRE),
+        charts.mini_chart(title=text, **{k: v for k, v in SUPPORT_CENTRE.items() if k != "unit"}),
+    ]
+
+    assert all("<svg" in svg[:500] for svg in svgs)
