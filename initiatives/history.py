@@ -6,6 +6,8 @@ Publishing is not part of it: what was published, when and by whom is the public
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from indicators.models import Indicator, IndicatorValue, display_name
 from initiatives.models import Narrative
 
@@ -47,10 +49,14 @@ def indicator_history(indicator: Indicator) -> list[Change]:
                 old, new = getattr(previous, field), getattr(record, field)
                 if old != new:
                     changes.append(_change(record, what + suffix, _shown(old), _shown(new)))
-    narratives = Narrative.history.filter(indicator_id=indicator.pk).select_related("history_user")
+    # The indicator's own narratives, and those about its whole measure (on the page of each of its indicators).
+    own = Q(indicator_id=indicator.pk) | Q(indicator_id__isnull=True, measure_id=indicator.measure_id)
+    narratives = Narrative.history.filter(own).select_related("history_user")
     for record in narratives:
         previous = record.prev_record
         what = f"{record.fiscal_year}年度の{dict(Narrative.Section.choices)[record.section]}"
+        if record.indicator_id is None:
+            what += "（取組全体）"
         if record.history_type == "-":
             changes.append(_change(record, what, record.text, "（削除）"))
         elif previous is None:

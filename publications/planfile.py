@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import DatabaseError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
@@ -558,7 +559,10 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
                 position += 1
                 indicators[indicator_data.code] = _save_indicator(plan, measure, indicator_data, position)
             measure.narratives.all().delete()
-            Narrative.objects.bulk_create(_narratives(measure, indicators, measure_data.narratives))
+            # With their history, as a save in the admin writes it: the first edit then shows old → new.
+            bulk_create_with_history(
+                list(_narratives(measure, indicators, measure_data.narratives)), Narrative
+            )
         policy.measures.exclude(number__in=[m.number for m in policy_data.measures]).delete()
     plan.policies.exclude(number__in=[p.number for p in data.policies]).delete()
     codes = [i.code for p in data.policies for m in p.measures for i in m.indicators]
