@@ -11,7 +11,11 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
 
+from defusedxml import DefusedXmlException
+from defusedxml import sax as defused_sax
 from django.core import signing
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
@@ -34,6 +38,12 @@ COLUMNS = ["指標コード", "成果指標", "単位", "年度", "前年度の�
 CODE, NAME, UNIT, YEAR, PREVIOUS, VALUE, NOTE, VERSION = range(1, 9)
 MAX_ROWS = 5000
 NOT_A_WORKBOOK = "Excel ファイル（.xlsx）ではないか、ファイルが壊れています。"
+TOO_BIG = "ファイルの中身が大きすぎます。入力用テンプレートをそのまま使ってください（行や列を増やさないでください）。"
+# A template's sheet of 5,000 rows is about 4 MB of XML and packs about tenfold: generous bounds, far below
+# what could hold a worker (a 54 KB file of 48 MB of XML in one row took 3.9 GB before these).
+MAX_UNPACKED_BYTES = 8 * 1024 * 1024
+MAX_RATIO = 100
+MAX_CELLS_PER_ROW = 64  # the template has 8 columns; Excel may write a few styled empty cells beside them
 # What a damaged or foreign file raises inside openpyxl: zip, XML (SyntaxError covers both parsers' errors),
 # compression and the workbook's own structure.
 UNREADABLE = (
@@ -159,12 +169,50 @@ def _open(data: bytes):
         )
     if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
         raise ValidationError("Excel ファイル（.xlsx）ではないか、ファイルが壊れています。")
-    if sum(info.file_size for info in archive.infolist()) > 50 * 1024 * 1024:
-        raise ValidationError("ファイルの中身が大きすぎます。入力用テンプレートをそのまま使ってください。")
+    infos = archive.infolist()
+    unpacked, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(TOO_BIG)
+    if unpacked > 1024 * 1024 and unpacked > MAX_RATIO * max(packed, 1):
+        raise ValidationError(TOO_BIG)
     try:
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_sheet_size(archive, info.filename)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except UNREADABLE:
+    except SheetTooBig:
+        raise ValidationError(TOO_BIG) from None
+    except (*UNREADABLE, DefusedXmlException, SAXException):
         raise ValidationError(NOT_A_WORKBOOK) from None
+
+
+class SheetTooBig(Exception):
+    pass
+
+
+class _SheetBounds(ContentHandler):
+    """Counts rows and the cells of each row as the sheet streams past (SAX: no tree is kept), and stops
+    at the first beyond what a template can hold, before openpyxl builds a cell for any of them."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = self.cells = 0
+
+    def startElement(self, name, attrs):
+        name = name.rsplit(":", 1)[-1]
+        if name == "row":
+            self.rows, self.cells = self.rows + 1, 0
+            if self.rows > HEADER_ROW + MAX_ROWS + 10:
+                raise SheetTooBig
+        elif name == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS_PER_ROW:
+                raise SheetTooBig
+
+
+def _check_sheet_size(archive: zipfile.ZipFile, name: str) -> None:
+    with archive.open(name) as stream:
+        defused_sax.parse(stream, _SheetBounds())
 
 
 def read_entry_workbook(data: bytes, user, plan: Plan, fy: int) -> Preview:

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-DOCS = sorted((BASE / "docs").glob("*.md")) + [BASE / "README.md"]
+DOCS = [*sorted((BASE / "docs").glob("*.md")), BASE / "README.md"]
 PACKAGES = "plans|indicators|initiatives|publications|kumamoto_welfare|django_tasks_db|django_tasks"
 DOTTED = re.compile(rf"`((?:{PACKAGES})(?:\.[A-Za-z_][A-Za-z0-9_]*)+)(?:\(\))?`")
 FILE = re.compile(r"`((?:[a-z_][a-z0-9_]*/)+[a-z0-9_.-]+\.(?:py|md|yaml|json|toml))`")
