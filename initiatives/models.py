@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -8,6 +9,13 @@ from indicators.models import Indicator
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
 
 NOTE_MARK = "※"
+
+
+MAX_NARRATIVE_LENGTH = 2000  # a bullet of the progress report; a spreadsheet cell holds at most 32,767
+NARRATIVE_LENGTH = MaxLengthValidator(
+    MAX_NARRATIVE_LENGTH,
+    message=f"取組内容は1項目{MAX_NARRATIVE_LENGTH:,}文字以内にしてください（%(show_value)d文字あります）。",
+)
 
 
 class NarrativeQuerySet(models.QuerySet):
@@ -38,7 +46,11 @@ class Narrative(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     section = models.CharField("区分", max_length=20, choices=Section.choices)
     position = models.PositiveSmallIntegerField("順番", default=1)
-    text = models.TextField("内容", help_text="1項目ずつ入力します。注記は「※」で始めます。")
+    text = models.TextField(
+        "内容",
+        help_text=f"1項目ずつ、{MAX_NARRATIVE_LENGTH:,}文字以内で入力します。注記は「※」で始めます。",
+        validators=[NARRATIVE_LENGTH],
+    )
     history = HistoricalRecords(verbose_name="取組内容の変更履歴")
 
     objects = NarrativeQuerySet.as_manager()

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import DatabaseError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
@@ -35,6 +36,8 @@ CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
 DIRECTIONS = ("increase", "decrease", "maintain")
 SECTIONS = ("initiatives", "issues")
 # DecimalField(max_digits=14, decimal_places=4) on every value.
+MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024  # the Kumamoto plan is about 30 KB; a 20 MB one took 17 s and 275 MB
+MAX_BANDS = 20
 MAX_DECIMAL_PLACES = 4
 MAX_INTEGER_DIGITS = 10
 
@@ -243,6 +246,17 @@ class _Node:
             raise self.error(f"true か false を書いてください（書かれているのは {_show(self.value)}）。")
         return self.value
 
+    def validated(self, model, name: str):
+        """A text or number for model's field `name`, checked by the field's own validators: the same rules
+        and Japanese messages as the admin's forms."""
+        model_field = model._meta.get_field(name)
+        value = self.decimal() if isinstance(model_field, models.DecimalField) else self.string(0)
+        try:
+            model_field.run_validators(value)
+        except ValidationError as error:
+            raise self.error("".join(error.messages)) from None
+        return value
+
     def number(self) -> int:
         if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 1:
             raise self.error(f"1以上の整数を書いてください（書かれているのは {_show(self.value)}）。")
@@ -374,20 +388,25 @@ def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
         )
     bands_node = node.optional(keys, "bands", [])
     bands = []
+    if len(bands_node.sequence()) > MAX_BANDS:
+        raise bands_node.error(
+            f"bands（達成率の区分）は{MAX_BANDS}個までです（{len(bands_node.sequence())}個あります）。"
+        )
     for band_node in bands_node.sequence():
         band_keys = band_node.mapping(required=("min", "mark", "label"))
-        minimum = None if band_keys["min"].value is None else band_keys["min"].decimal()
+        minimum = (
+            None if band_keys["min"].value is None else band_keys["min"].validated(GradeBand, "min_rate")
+        )
         if bands and (bands[-1].min is None or (minimum is not None and minimum >= bands[-1].min)):
             raise band_node.error(
                 "bands は達成率の下限（min）の大きい順に並べ、min: null は最後に置いてください。"
             )
-        bands.append(
-            BandData(
-                minimum,
-                band_keys["mark"].string(_max_length(GradeBand, "mark")),
-                band_keys["label"].string(_max_length(GradeBand, "label")),
+        mark = band_keys["mark"].string(_max_length(GradeBand, "mark"))
+        if mark in {band.mark for band in bands}:
+            raise band_keys["mark"].error(
+                f"記号「{mark}」が2つの区分で使われています。区分ごとに違う記号にしてください。"
             )
-        )
+        bands.append(BandData(minimum, mark, band_keys["label"].string(_max_length(GradeBand, "label"))))
     if method == GradingMethod.ACHIEVEMENT and not bands:
         raise keys["method"].error("method: achievement には bands（達成率の区分）が必要です。")
     return method, bands
@@ -410,7 +429,7 @@ def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) ->
         fy=keys["fy"].fiscal_year(start_fy, end_fy, _plan_period(start_fy, end_fy)),
         section=section,
         indicator=indicator,
-        text=keys["text"].string(0),
+        text=keys["text"].validated(Narrative, "text"),
     )
 
 
@@ -505,6 +524,13 @@ def _read_plan(root: _Node) -> PlanData:
 def read_plan_file(path: str | Path) -> PlanData:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_FILE_BYTES and not path.is_dir():
+            raise PlanFileError(
+                f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB）。計画ファイルは"
+                f"{MAX_PLAN_FILE_BYTES // 1024 // 1024} MB までです。",
+                source=str(path),
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise PlanFileError("ファイルが見つかりません。", source=str(path)) from None

@@ -408,3 +408,77 @@ def test_export_writes_the_working_data_that_import_reads_back_drafts_included(t
     assert "actuals: {2020: 91.8, 2021: 99}" in exported
     assert "下書きの文" in exported
     assert "検討していく。" not in exported
+
+
+# --- Limits: the same rules and messages as the admin's forms -------------------------------------------
+
+
+def with_grading(bands: str) -> str:
+    return SMALL_PLAN.replace(
+        "end_fy: 2024\n", "end_fy: 2024\ngrading:\n  method: achievement\n  bands:\n" + bands
+    )
+
+
+@pytest.mark.django_db
+def test_a_band_minimum_beyond_what_the_database_column_holds_is_refused_and_nothing_is_saved(tmp_path):
+    # min_rate holds 8 digits, 2 after the point: at most 6 before it. 1234567 imported and broke every page.
+    message = import_error(
+        tmp_path,
+        with_grading("  - {min: 1234567, mark: ◎, label: 達成}\n  - {min: null, mark: ×, label: 未達}\n"),
+    )
+
+    assert "grading.bands[0].min" in message and "6 桁" in message
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_two_bands_with_the_same_mark_are_refused(tmp_path):
+    message = import_error(
+        tmp_path,
+        with_grading("  - {min: 100, mark: ○, label: 達成}\n  - {min: null, mark: ○, label: 未達}\n"),
+    )
+
+    assert "記号「○」が2つの区分で使われています。" in message
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_more_than_twenty_bands_are_refused(tmp_path):
+    bands = "".join(f"  - {{min: {100 - n}, mark: '{n}', label: 区分{n}}}\n" for n in range(21))
+
+    message = import_error(tmp_path, with_grading(bands))
+
+    assert "bands（達成率の区分）は20個までです（21個あります）。" in message
+
+
+@pytest.mark.django_db
+def test_a_narrative_over_2000_characters_is_refused_with_the_admins_message(tmp_path):
+    long = "あ" * 2001
+    message = import_error(tmp_path, SMALL_PLAN.replace("text: 研修を実施した。", f"text: {long}"))
+
+    assert "取組内容は1項目2,000文字以内にしてください（2001文字あります）。" in message
+    field = Narrative._meta.get_field("text")
+    with pytest.raises(Exception) as refused:
+        field.run_validators(long)  # what the admin's form runs
+    assert "取組内容は1項目2,000文字以内にしてください（2001文字あります）。" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_a_narrative_of_exactly_2000_characters_is_accepted(tmp_path):
+    plan, _ = import_plan_file(
+        write(tmp_path, SMALL_PLAN.replace("text: 研修を実施した。", "text: " + "あ" * 2000))
+    )
+
+    assert Narrative.objects.filter(measure__policy__plan=plan, text="あ" * 2000).exists()
+
+
+@pytest.mark.django_db
+def test_a_plan_file_over_2_mb_is_refused_before_it_is_read(tmp_path):
+    padding = "# " + "x" * 1000 + "\n"
+    path = write(tmp_path, SMALL_PLAN + padding * 2200)  # about 2.2 MB
+
+    with pytest.raises(
+        CommandError, match=r"ファイルが大きすぎます（2\.\d MB）。計画ファイルは2 MB までです。"
+    ):
+        call_command("import_plan", str(path))
+    assert not Plan.objects.exists()
