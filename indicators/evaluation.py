@@ -6,35 +6,41 @@ are rounded once, half up to one decimal (`rounded_rate`), and that rounded figu
 and the one graded, as Japanese progress reports do: 79.95 ％ prints 80.0％ and meets an 80 ％ band.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.1")
 
-# Units whose values are whole things counted (no fractions, never negative), and percentages (never negative,
-# at most 100 unless the indicator may exceed it): what a projection is bounded by.
+# Units whose values are whole things counted (never negative; a projection is whole), and percentages (never
+# negative, at most 100 unless the indicator may exceed it). Compared after NFKC (全角 ％ is %). The one list
+# for entry (admin, Excel), the plan file and the projections.
 COUNT_UNITS = frozenset(
-    {
-        "人",
-        "名",
-        "件",
-        "回",
-        "団体",
-        "箇所",
-        "か所",
-        "カ所",
-        "ヶ所",
-        "ケ所",
-        "校区",
-        "校",
-        "世帯",
-        "施設",
-        "地区",
-    }
-    | {"組", "社", "店", "戸", "台", "冊", "本", "日", "人日", "自治会", "団体数"}
+    {"人", "名", "件", "回", "団体", "箇所", "か所", "カ所", "ヶ所", "ケ所", "所", "校区", "校", "世帯", "施設"}
+    | {"事業所", "地区", "組", "社", "店", "戸", "台", "冊", "本", "日", "人日", "自治会", "団体数"}
 )
-PERCENT_UNITS = frozenset({"％", "%", "パーセント"})
+PERCENT_UNITS = frozenset({"%", "パーセント"})
+
+
+def unit_kind(unit: str) -> str:
+    """"count", "percent" or "" (any number) for an indicator's unit."""
+    unit = unicodedata.normalize("NFKC", unit).strip()
+    return "count" if unit in COUNT_UNITS else "percent" if unit in PERCENT_UNITS else ""
+
+
+def value_problem(value: Decimal, unit: str, may_exceed_100: bool = False) -> str | None:
+    """Why value cannot be a value of an indicator with this unit (in Japanese), or None."""
+    kind = unit_kind(unit)
+    if value < 0 and kind:
+        return f"{unit.strip()}の値は0以上で入力してください。"
+    if kind == "percent" and value > 100 and not may_exceed_100:
+        return (
+            "割合（％）は100以下で入力してください。100％を超えうる指標なら、成果指標の"
+            "「100％を超えることがある」を選んでください。"
+        )
+    return None
+
 
 INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
 PACE, ACHIEVEMENT = "pace", "achievement"
@@ -111,10 +117,10 @@ def rounded_rate(value: Decimal | None) -> Decimal | None:
 def bounded_projection(value: Decimal, unit: str, may_exceed_100: bool = False) -> Decimal:
     """A projected value as the unit allows it: counts whole and not negative, percentages within 0–100
     (or from 0 up, when the indicator may exceed 100) to one decimal; other units as projected."""
-    unit = unit.strip()
-    if unit in COUNT_UNITS:
+    kind = unit_kind(unit)
+    if kind == "count":
         return max(value, Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if unit in PERCENT_UNITS:
+    if kind == "percent":
         value = max(value, Decimal(0))
         if not may_exceed_100:
             value = min(value, HUNDRED)

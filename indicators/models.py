@@ -223,6 +223,14 @@ class Indicator(models.Model):
         # the two must agree.
         if self.measure_id and self.plan_id and self.measure.policy.plan_id != self.plan_id:
             raise ValidationError({"measure": "この取組は選択した計画のものではありません。"})
+        problems = {
+            name: problem
+            for name in ("baseline_value", "target_value")
+            if getattr(self, name) is not None
+            and (problem := evaluation.value_problem(getattr(self, name), self.unit, self.may_exceed_100))
+        }
+        if problems:  # the rule every door applies to the values of this unit
+            raise ValidationError(problems)
 
     @property
     def has_baseline(self) -> bool:

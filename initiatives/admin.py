@@ -113,7 +113,7 @@ class IndicatorValueForm(forms.ModelForm):
         value = cleaned.get("value")
         if indicator is not None and value is not None:
             try:
-                entry.parse_value(value, indicator.unit)
+                entry.parse_value(value, indicator.unit, indicator.may_exceed_100)
             except ValidationError as error:
                 self.add_error("value", error)
             if not indicator.plan.contains_fiscal_year(cleaned.get("fiscal_year") or 0):
@@ -199,7 +199,6 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
             .prefetch_related("values")
             .order_by("position", "code")
         )
-        units = [indicator.unit for indicator in indicators]
         initial = []
         for indicator in indicators:
             values = {v.fiscal_year: v for v in indicator.values.all()}
@@ -213,7 +212,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
                 }
             )
         if request.method == "POST":
-            formset = ValueEntryFormSet(request.POST, units=units)
+            formset = ValueEntryFormSet(request.POST, indicators=indicators)
             # Rows come back in the order they were sent; the units must follow the posted indicators.
             posted = [request.POST.get(f"form-{i}-indicator_id") for i in range(formset.total_form_count())]
             if posted != [str(i.pk) for i in indicators]:
@@ -247,7 +246,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
                 request, "入力に誤りがあります。赤字のメッセージを確かめてください。何も保存していません。"
             )
         else:
-            formset = ValueEntryFormSet(initial=initial, units=units)
+            formset = ValueEntryFormSet(initial=initial, indicators=indicators)
         rows = []
         for indicator, form in zip(indicators, formset.forms, strict=True):
             values = {v.fiscal_year: v for v in indicator.values.all()}

@@ -14,28 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from indicators.evaluation import value_problem
 from indicators.models import Indicator, IndicatorValue
 from plans.models import Plan
 
-PERCENT_UNITS = {"%"}  # after NFKC normalisation, which folds the full-width ％
-# Units of things counted: a negative number of them is a typing error.
-COUNT_UNITS = {
-    "人",
-    "回",
-    "箇所",
-    "校区",
-    "件",
-    "団体",
-    "か所",
-    "カ所",
-    "所",
-    "世帯",
-    "校",
-    "店",
-    "事業所",
-    "施設",
-    "名",
-}
 MAX_DECIMAL_PLACES = 4
 MAX_INTEGER_DIGITS = 10
 
@@ -44,7 +26,7 @@ class EditConflict(Exception):
     """Someone else saved the same indicator after this user opened it; nothing was written."""
 
 
-def parse_value(text, unit: str) -> Decimal:
+def parse_value(text, unit: str, may_exceed_100: bool = False) -> Decimal:
     """A value typed (or read from a cell) for an indicator with unit; ValidationError in Japanese if not.
 
     Full-width digits and signs (９５．５％, typed with the Japanese input method on), thousands separators and
@@ -69,10 +51,9 @@ def parse_value(text, unit: str) -> Decimal:
         raise ValidationError(f"小数点以下は{MAX_DECIMAL_PLACES}桁までで入力してください。")
     if value != 0 and value.adjusted() >= MAX_INTEGER_DIGITS:
         raise ValidationError("数値が大きすぎます。")
-    if value < 0 and (unit in COUNT_UNITS or unit in PERCENT_UNITS):
-        raise ValidationError(f"{shown_unit}の値は0以上で入力してください。")
-    if unit in PERCENT_UNITS and value > 100:
-        raise ValidationError("割合（％）は100以下で入力してください。")
+    problem = value_problem(value, shown_unit, may_exceed_100)
+    if problem:
+        raise ValidationError(problem)
     return value
 
 

@@ -35,24 +35,27 @@ class ValueEntryForm(forms.Form):
     value = forms.CharField(label="実績値", required=False, max_length=40)
     note = forms.CharField(label="備考", required=False, max_length=500)
 
-    def __init__(self, *args, unit: str = "", **kwargs):
+    def __init__(self, *args, unit: str = "", may_exceed_100: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit = unit
+        self.unit, self.may_exceed_100 = unit, may_exceed_100
 
     def clean_value(self):
         text = self.cleaned_data["value"].strip()
         if not text:
             return None
-        return parse_value(text, self.unit)
+        return parse_value(text, self.unit, self.may_exceed_100)
 
 
 class BaseValueEntryFormSet(forms.BaseFormSet):
-    def __init__(self, *args, units: list[str], **kwargs):
-        self.units = units
+    def __init__(self, *args, indicators: list, **kwargs):
+        self.indicators = indicators  # one per row, in the order sent
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"unit": self.units[index] if index is not None and index < len(self.units) else ""}
+        if index is None or index >= len(self.indicators):
+            return {}
+        indicator = self.indicators[index]
+        return {"unit": indicator.unit, "may_exceed_100": indicator.may_exceed_100}
 
     def clean(self):
         ids = [form.cleaned_data.get("indicator_id") for form in self.forms if form.cleaned_data]

@@ -306,7 +306,7 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
         raw = values[VALUE - 1]
         if raw not in (None, ""):
             try:
-                row.new = parse_value(raw, indicator.unit)
+                row.new = parse_value(raw, indicator.unit, indicator.may_exceed_100)
             except ValidationError as error:
                 row.errors.extend(error.messages)
         version = values[VERSION - 1]

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from indicators.evaluation import value_problem
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
 from plans import fiscal_years
@@ -350,6 +351,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
     if actuals_node.value is not None and not isinstance(actuals_node.value, dict):
         raise actuals_node.error("年度: 値 の組を書いてください（例: {2020: 91.8, 2021: 92.43}）。")
     actuals: dict[int, Decimal] = {}
+    values: list[tuple[_Node, Decimal]] = []  # every value with the place it was written
     for fy_key, value in (actuals_node.value or {}).items():
         line = actuals_node.value.lines.get(fy_key, actuals_node.line)
         child = _Node(value, f"{actuals_node.path}.{fy_key}", line)
@@ -357,16 +359,29 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         if fy in actuals:
             raise child.error(f"{fy}年度の実績値が2回書かれています。")
         actuals[fy] = child.decimal()
+        values.append((child, actuals[fy]))
+    unit = keys["unit"].string(_max_length(Indicator, "unit"))
+    may_exceed_100 = node.optional(keys, "may_exceed_100", False).boolean()
+    baseline_node, target_node = node.optional(keys, "baseline"), node.optional(keys, "target")
+    baseline = _read_value(baseline_node, MIN_FISCAL_YEAR, end_fy, f"{end_fy}年度以前")
+    target = _read_value(target_node, start_fy, end_fy, period)
+    for value_node, value in [(baseline_node, baseline), (target_node, target)]:
+        if value is not None:
+            values.append((value_node, value.value))
+    for value_node, value in values:  # the admin's rule for values of this unit (value_problem)
+        problem = value_problem(value, unit, may_exceed_100)
+        if problem:
+            raise value_node.error(problem)
     return IndicatorData(
         code=code,
         name=keys["name"].string(_max_length(Indicator, "name")),
-        unit=keys["unit"].string(_max_length(Indicator, "unit")),
+        unit=unit,
         direction=direction,
-        baseline=_read_value(node.optional(keys, "baseline"), MIN_FISCAL_YEAR, end_fy, f"{end_fy}年度以前"),
-        target=_read_value(node.optional(keys, "target"), start_fy, end_fy, period),
+        baseline=baseline,
+        target=target,
         actuals=dict(sorted(actuals.items())),
         tolerance=_read_tolerance(node.optional(keys, "tolerance", 0)),
-        may_exceed_100=node.optional(keys, "may_exceed_100", False).boolean(),
+        may_exceed_100=may_exceed_100,
     )
 
 

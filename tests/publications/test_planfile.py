@@ -482,3 +482,52 @@ def test_a_plan_file_over_2_mb_is_refused_before_it_is_read(tmp_path):
     ):
         call_command("import_plan", str(path))
     assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        (
+            ("actuals: {2020: 91.8, 2021: 92.43}", "actuals: {2020: 91.8, 2021: 120}"),
+            "割合（％）は100以下で入力してください。",
+        ),
+        (
+            ("baseline: {fy: 2018, value: 95.1}", "baseline: {fy: 2018, value: -1}"),
+            "％の値は0以上で入力してください。",
+        ),
+        (("      actuals: {}\n", "      actuals: {2020: -3}\n"), "件の値は0以上で入力してください。"),
+    ],
+)
+def test_a_value_its_unit_cannot_have_is_refused_with_the_admins_message(tmp_path, replace, message):
+    error = import_error(tmp_path, SMALL_PLAN.replace(*replace))
+
+    assert message in error
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_percentage_over_100_is_accepted_where_the_indicator_may_exceed_100_and_round_trips(tmp_path):
+    text = SMALL_PLAN.replace(
+        "      actuals: {2020: 91.8, 2021: 92.43}\n",
+        "      actuals: {2020: 91.8, 2021: 120}\n      may_exceed_100: true\n",
+    )
+
+    plan, _ = import_plan_file(write(tmp_path, text))
+
+    indicator = Indicator.objects.get(plan=plan, code="1-1-1")
+    assert indicator.may_exceed_100 and indicator.actuals()[2021] == 120
+    assert "      may_exceed_100: true\n" in dump_plan(plan)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_target_the_unit_cannot_have_with_the_same_message(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    plan, _ = import_plan_file(write(tmp_path, SMALL_PLAN))
+    indicator = Indicator.objects.get(plan=plan, code="1-1-2")  # 件
+    indicator.target_fy, indicator.target_value = 2024, Decimal("-5")
+
+    with pytest.raises(ValidationError) as refused:
+        indicator.full_clean()
+    assert refused.value.message_dict["target_value"] == ["件の値は0以上で入力してください。"]
