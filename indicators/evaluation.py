@@ -17,14 +17,30 @@ RATE_PLACES = Decimal("0.1")
 # negative, at most 100 unless the indicator may exceed it). Compared after NFKC (全角 ％ is %). The one list
 # for entry (admin, Excel), the plan file and the projections.
 COUNT_UNITS = frozenset(
-    {"人", "名", "件", "回", "団体", "箇所", "か所", "カ所", "ヶ所", "ケ所", "所", "校区", "校", "世帯", "施設"}
+    {
+        "人",
+        "名",
+        "件",
+        "回",
+        "団体",
+        "箇所",
+        "か所",
+        "カ所",
+        "ヶ所",
+        "ケ所",
+        "所",
+        "校区",
+        "校",
+        "世帯",
+        "施設",
+    }
     | {"事業所", "地区", "組", "社", "店", "戸", "台", "冊", "本", "日", "人日", "自治会", "団体数"}
 )
 PERCENT_UNITS = frozenset({"%", "パーセント"})
 
 
 def unit_kind(unit: str) -> str:
-    """"count", "percent" or "" (any number) for an indicator's unit."""
+    """ "count", "percent" or "" (any number) for an indicator's unit."""
     unit = unicodedata.normalize("NFKC", unit).strip()
     return "count" if unit in COUNT_UNITS else "percent" if unit in PERCENT_UNITS else ""
 
