@@ -51,10 +51,10 @@ def indicator_changes(old: dict | None, new: dict) -> list[Change]:
             changes.append(Change(subject, label, _point(old[key], old["unit"]), _point(new[key], unit)))
     if decimal(old["tolerance"]) != decimal(new["tolerance"]):
         changes.append(Change(subject, "許容幅", str(old["tolerance"]), str(new["tolerance"])))
-    if old.get("may_exceed_100", False) != new.get("may_exceed_100", False):
+    if old["may_exceed_100"] != new["may_exceed_100"]:
         shown = {True: "100％を超えることがある", False: "100％まで"}
         changes.append(
-            Change(subject, "値の範囲", shown[old.get("may_exceed_100", False)], shown[new["may_exceed_100"]])
+            Change(subject, "値の範囲", shown[old["may_exceed_100"]], shown[new["may_exceed_100"]])
         )
     before, after = old["actuals"], new["actuals"]
     for year in sorted(set(before) | set(after), key=int):

@@ -91,6 +91,8 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         else None
     )
     shown = {year: value for year, value in sorted(actuals.items()) if year <= fy}
+    # getattr: the data migration that made the first publications composes with the models of its time
+    may_exceed_100 = getattr(indicator, "may_exceed_100", False)
     result = evaluation.evaluate(
         direction=indicator.direction,
         baseline=baseline,
@@ -100,8 +102,7 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         tolerance=indicator.tolerance,
         rule=rule,
         unit=indicator.unit,
-        # getattr: the data migration that made the first publications composes with the models of its time
-        may_exceed_100=getattr(indicator, "may_exceed_100", False),
+        may_exceed_100=may_exceed_100,
     )
     reason = evaluation.explanation(result, indicator.unit, indicator.direction, rule)
     return {
@@ -110,7 +111,7 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         "unit": indicator.unit,
         "direction": indicator.direction,
         "tolerance": number(indicator.tolerance) or 0,
-        "may_exceed_100": getattr(indicator, "may_exceed_100", False),
+        "may_exceed_100": may_exceed_100,
         "baseline": {"fy": baseline.fy, "value": number(baseline.value)} if baseline else None,
         "target": {"fy": target.fy, "value": number(target.value)} if target else None,
         "actuals": {str(year): number(value) for year, value in shown.items()},
@@ -228,8 +229,12 @@ def dumps(document: dict) -> str:
 @lru_cache(maxsize=64)
 def parse(text: str) -> dict:
     """The document of a stored text, numbers as exact Decimals. Publications never change, so one parse per
-    process serves every later request for the same text (the cache holds the text itself as its key)."""
-    return json.loads(text, parse_float=Decimal)
+    process serves every later request for the same text (the cache holds the text itself as its key).
+    Keys added to the schema since are filled in with what older publications meant by their absence."""
+    document = json.loads(text, parse_float=Decimal)
+    for item in indicators_by_code(document).values():
+        item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
+    return document
 
 
 def rule_of(document: dict) -> evaluation.GradingRule:
@@ -376,7 +381,7 @@ def indicator_view(data: dict) -> IndicatorView:
         unit=data["unit"],
         direction=data["direction"],
         tolerance=decimal(data["tolerance"]),
-        may_exceed_100=data.get("may_exceed_100", False),  # not in the publications made before it was
+        may_exceed_100=data["may_exceed_100"],
         baseline_fy=baseline["fy"] if baseline else None,
         baseline_value=decimal(baseline["value"]) if baseline else None,
         target_fy=target["fy"] if target else None,

@@ -119,7 +119,7 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                     old = doc.actuals_of(before) if before else {}
                     row.draft_years = frozenset(y for y, v in actuals.items() if old.get(y) != v)
                     row.definition_changed = before is None or any(
-                        before.get(key, False) != item.get(key, False) for key in DEFINITION_KEYS
+                        before[key] != item[key] for key in DEFINITION_KEYS
                     )
                 rows.append(row)
             seen = base_narratives.get(measure.code, set())
