@@ -58,6 +58,53 @@ def value_problem(value: Decimal, unit: str, may_exceed_100: bool = False) -> st
     return None
 
 
+# What a stored value can hold (MeasuredValueField: 14 digits, 4 of them after the point).
+MAX_DECIMAL_PLACES = 4
+MAX_INTEGER_DIGITS = 10
+
+
+def number_problem(value: Decimal) -> str | None:
+    """Why value has more digits than a stored value keeps (in Japanese), or None: never rounded silently."""
+    if not value.is_finite():
+        return "有限の数値を入力してください。"
+    if value == 0:
+        return None
+    _sign, digits, exponent = value.normalize().as_tuple()
+    if exponent < -MAX_DECIMAL_PLACES:
+        return f"小数点以下は{MAX_DECIMAL_PLACES}桁までにしてください（{value}）。"
+    if len(digits) + exponent > MAX_INTEGER_DIGITS:
+        return f"整数部分は{MAX_INTEGER_DIGITS}桁までにしてください（{value}）。"
+    return None
+
+
+def year_problems(
+    start_fy: int, end_fy: int, baseline_fy: int | None, target_fy: int | None, first_actual_fy: int | None
+) -> dict[str, str]:
+    """{field: why} for an indicator's years that cannot go together (in Japanese); empty if they can.
+
+    The target falls within the plan, the baseline before the target and no later than the first actual:
+    a baseline after the first actual would measure progress backwards in time.
+    """
+    problems = {}
+    if target_fy is not None and not start_fy <= target_fy <= end_fy:
+        problems["target_fy"] = (
+            f"目標値の年度（{target_fy}年度）は計画期間（{start_fy}～{end_fy}年度）の中にしてください。"
+        )
+    elif baseline_fy is not None and target_fy is not None and baseline_fy >= target_fy:
+        problems["target_fy"] = (
+            f"目標値の年度（{target_fy}年度）は基準値の年度（{baseline_fy}年度）より後にしてください。"
+        )
+    if baseline_fy is not None and baseline_fy > end_fy:
+        problems["baseline_fy"] = (
+            f"基準値の年度（{baseline_fy}年度）は計画の終了年度（{end_fy}年度）以前にしてください。"
+        )
+    elif baseline_fy is not None and first_actual_fy is not None and baseline_fy > first_actual_fy:
+        problems["baseline_fy"] = (
+            f"基準値の年度（{baseline_fy}年度）は最初の実績値の年度（{first_actual_fy}年度）以前にしてください。"
+        )
+    return problems
+
+
 INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
 PACE, ACHIEVEMENT = "pace", "achievement"
 

@@ -6,10 +6,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from indicators import evaluation, responsibility
+from plans.fiscal_years import period_problem
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Organisation, Plan, fiscal_year_in_range
+from plans.validators import one_line_text
 
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$",
@@ -50,13 +53,31 @@ def grading_rule(plan: Plan) -> evaluation.GradingRule:
     return evaluation.GradingRule(plan.grading_method, bands)
 
 
+def number_validator(value: Decimal) -> None:
+    problem = evaluation.number_problem(value)
+    if problem:
+        raise ValidationError(problem, code="precision")
+
+
 class MeasuredValueField(models.DecimalField):
-    """A DecimalField that reads back as written (92.43, not 92.4300), whatever the database's scale."""
+    """A DecimalField that reads back as written (92.43, not 92.4300), whatever the database's scale.
+
+    Its digits are checked by evaluation.number_problem, the rule and message of every door (the admin, the
+    bulk entry, the Excel upload, the plan file), instead of Django's own DecimalValidator.
+    """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("max_digits", evaluation.MAX_INTEGER_DIGITS + evaluation.MAX_DECIMAL_PLACES)
+        kwargs.setdefault("decimal_places", evaluation.MAX_DECIMAL_PLACES)
         super().__init__(*args, **kwargs)
+
+    @cached_property
+    def validators(self):
+        return [*self.default_validators, *self._validators, number_validator]
+
+    def formfield(self, **kwargs):
+        # The form reads the number; the model's validators check its digits (number_validator).
+        return super().formfield(**{"max_digits": None, "decimal_places": None, **kwargs})
 
     def from_db_value(self, value, expression, connection):
         return without_trailing_zeros(value)
@@ -135,8 +156,10 @@ class Indicator(models.Model):
         help_text="計画の中で一意な番号（例: 1-1-1）",
     )
     position = models.PositiveSmallIntegerField("表示順", default=0)
-    name = models.CharField("成果指標", max_length=300)
-    unit = models.CharField("単位", max_length=20, help_text="％、人、回、箇所、校区、件、団体 など")
+    name = models.CharField("成果指標", max_length=300, validators=[one_line_text])
+    unit = models.CharField(
+        "単位", max_length=20, validators=[one_line_text], help_text="％、人、回、箇所、校区、件、団体 など"
+    )
     direction = models.CharField("目指す方向", max_length=10, choices=Direction.choices)
     baseline_fy = models.PositiveSmallIntegerField(
         "基準値の年度", null=True, blank=True, validators=FISCAL_YEAR_VALIDATORS
@@ -229,6 +252,16 @@ class Indicator(models.Model):
             if getattr(self, name) is not None
             and (problem := evaluation.value_problem(getattr(self, name), self.unit, self.may_exceed_100))
         }
+        if self.plan_id:  # the rule every door applies to an indicator's years
+            actual_years = list(self.values.values_list("fiscal_year", flat=True)) if self.pk else []
+            years = evaluation.year_problems(
+                self.plan.start_fy,
+                self.plan.end_fy,
+                self.baseline_fy,
+                self.target_fy,
+                min(actual_years, default=None),
+            )
+            problems = {**years, **problems}
         if problems:  # the rule every door applies to the values of this unit
             raise ValidationError(problems)
 
@@ -302,7 +335,7 @@ class IndicatorValue(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     value = MeasuredValueField("実績値")
-    note = models.CharField("備考", max_length=500, blank=True)
+    note = models.CharField("備考", max_length=500, blank=True, validators=[one_line_text])
     history = HistoricalRecords(verbose_name="実績値の変更履歴")
 
     objects = IndicatorValueQuerySet.as_manager()
@@ -330,3 +363,24 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.fiscal_year}年度: {self.value}"
+
+    def clean(self):
+        if self.fiscal_year is None or not hasattr(self, "indicator"):
+            return  # the field's own errors say what is missing
+        problem = actual_year_problem(self.indicator, self.fiscal_year)
+        if problem:
+            raise ValidationError({"fiscal_year": problem})
+
+
+def actual_year_problem(indicator: Indicator, fy: int) -> str | None:
+    """Why indicator cannot have an actual for fiscal year fy (in Japanese), or None: the year lies in its plan
+    and no earlier than its baseline (the plan file's rule, evaluation.year_problems, seen from the value)."""
+    plan = indicator.plan
+    problem = period_problem(fy, plan.start_fy, plan.end_fy)
+    if problem:
+        return problem
+    if indicator.baseline_fy is not None and fy < indicator.baseline_fy:
+        return evaluation.year_problems(plan.start_fy, plan.end_fy, indicator.baseline_fy, None, fy)[
+            "baseline_fy"
+        ]
+    return None

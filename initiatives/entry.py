@@ -14,12 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from indicators.evaluation import value_problem
-from indicators.models import Indicator, IndicatorValue
+from indicators.evaluation import number_problem, value_problem
+from indicators.models import Indicator, IndicatorValue, actual_year_problem
 from plans.models import Plan
-
-MAX_DECIMAL_PLACES = 4
-MAX_INTEGER_DIGITS = 10
 
 
 class EditConflict(Exception):
@@ -47,11 +44,7 @@ def parse_value(text, unit: str, may_exceed_100: bool = False) -> Decimal:
             raise ValidationError(f"「{text}」は数値ではありません。数値だけを入力してください。") from None
     if not value.is_finite():
         raise ValidationError("数値を入力してください。")
-    if value != 0 and value.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
-        raise ValidationError(f"小数点以下は{MAX_DECIMAL_PLACES}桁までで入力してください。")
-    if value != 0 and value.adjusted() >= MAX_INTEGER_DIGITS:
-        raise ValidationError("数値が大きすぎます。")
-    problem = value_problem(value, shown_unit, may_exceed_100)
+    problem = number_problem(value) or value_problem(value, shown_unit, may_exceed_100)
     if problem:
         raise ValidationError(problem)
     return value
@@ -92,6 +85,14 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
     indicators = {i.pk: i for i in allowed.filter(pk__in=[e.indicator_id for e in entries])}
     if len(indicators) != len({e.indicator_id for e in entries}):
         raise PermissionDenied("担当していない成果指標は入力できません。")
+    refused = [
+        f"{indicator.code} {indicator.name}: {problem}"
+        for entry in entries
+        if entry.value is not None
+        and (problem := actual_year_problem(indicator := indicators[entry.indicator_id], fy))
+    ]
+    if refused:
+        raise ValidationError(refused)
     existing = {
         v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, fiscal_year=fy)
     }

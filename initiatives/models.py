@@ -6,7 +6,9 @@ from simple_history.models import HistoricalRecords
 
 from indicators import responsibility
 from indicators.models import Indicator
+from plans.fiscal_years import period_problem
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
+from plans.validators import multiline_text
 
 NOTE_MARK = "※"
 
@@ -49,7 +51,7 @@ class Narrative(models.Model):
     text = models.TextField(
         "内容",
         help_text=f"1項目ずつ、{MAX_NARRATIVE_LENGTH:,}文字以内で入力します。注記は「※」で始めます。",
-        validators=[NARRATIVE_LENGTH],
+        validators=[NARRATIVE_LENGTH, multiline_text],
     )
     history = HistoricalRecords(verbose_name="取組内容の変更履歴")
 
@@ -88,6 +90,11 @@ class Narrative(models.Model):
     def clean(self):
         if self.indicator_id and self.measure_id and self.indicator.measure_id != self.measure_id:
             raise ValidationError({"indicator": "この成果指標は選択した取組のものではありません。"})
+        if self.measure_id and self.fiscal_year:
+            plan = self.measure.policy.plan
+            problem = period_problem(self.fiscal_year, plan.start_fy, plan.end_fy)
+            if problem:  # the plan file's rule: a narrative belongs to a year of its plan
+                raise ValidationError({"fiscal_year": problem})
 
     @property
     def is_note(self) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.grading import bands_problem
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
 
@@ -64,8 +65,31 @@ class BasicPolicyInline(admin.StackedInline):
     show_change_link = True
 
 
+class GradeBandFormSet(forms.BaseInlineFormSet):
+    """The plan's bands checked together, by the plan file's rule (plans.grading.bands_problem)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sorted(
+            (
+                form.cleaned_data
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ),
+            key=lambda band: band["position"],
+        )
+        problem = bands_problem(
+            self.instance.grading_method, [(band["min_rate"], band["mark"]) for band in kept]
+        )
+        if problem:
+            raise ValidationError(problem.message)
+
+
 class GradeBandInline(admin.TabularInline):
     model = GradeBand
+    formset = GradeBandFormSet
     extra = 0
     fields = ["position", "min_rate", "mark", "label"]
     verbose_name_plural = "評価区分（「達成率の区分で評価」のとき、上から順に当てはめます）"

@@ -142,3 +142,10 @@ def requested_fiscal_year(text: str) -> int:
     if not MIN_FISCAL_YEAR <= fy <= MAX_FISCAL_YEAR:
         raise ValueError(f"「{text}」は扱える年度（{MIN_FISCAL_YEAR}～{MAX_FISCAL_YEAR}年度）の外です。")
     return fy
+
+
+def period_problem(fy: int, start_fy: int, end_fy: int) -> str | None:
+    """Why fy cannot be a year of a plan running start_fy–end_fy (in Japanese), or None."""
+    if start_fy <= fy <= end_fy:
+        return None
+    return f"{fy}年度は計画期間（{start_fy}～{end_fy}年度）の範囲外です。"

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from plans import fiscal_years
+from plans.validators import multiline_text, one_line_text
 
 # A sane range for any fiscal year the system stores: baselines reach back a few years before a plan,
 # targets a few years beyond it; anything outside is a typing error.
@@ -24,7 +26,7 @@ class Organisation(models.Model):
     Staff members of an organisation enter the values and narratives of its indicators and measures only.
     """
 
-    name = models.CharField("組織名", max_length=100, unique=True)
+    name = models.CharField("組織名", max_length=100, unique=True, validators=[one_line_text])
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations", verbose_name="所属する職員"
     )
@@ -45,9 +47,9 @@ class GradingMethod(models.TextChoices):
 
 class Plan(models.Model):
     slug = models.SlugField("識別子", max_length=80, unique=True, help_text="URL に使う半角英数字とハイフン")
-    title = models.CharField("計画名", max_length=200)
-    philosophy = models.CharField("基本理念", max_length=300, blank=True)
-    summary = models.TextField("計画の概要", blank=True)
+    title = models.CharField("計画名", max_length=200, validators=[one_line_text])
+    philosophy = models.CharField("基本理念", max_length=300, blank=True, validators=[one_line_text])
+    summary = models.TextField("計画の概要", blank=True, validators=[multiline_text])
     start_fy = models.PositiveSmallIntegerField("計画期間（開始年度）", validators=FISCAL_YEAR_VALIDATORS)
     end_fy = models.PositiveSmallIntegerField("計画期間（終了年度）", validators=FISCAL_YEAR_VALIDATORS)
     grading_method = models.CharField(
@@ -82,6 +84,44 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.pk and self.start_fy and self.end_fy and self.start_fy <= self.end_fy:
+            outside = self.rows_outside_period()
+            if outside:
+                listed = "、".join(outside[:10]) + ("など" if len(outside) > 10 else "")
+                raise ValidationError(
+                    f"計画期間を{self.start_fy}～{self.end_fy}年度にすると、{listed}が期間の外になります。"
+                    "先にそれらの年度を直してください。"
+                )
+
+    def rows_outside_period(self) -> list[str]:
+        """What this plan holds outside its (new) period: the target years, baseline years, actuals and
+        narratives that the rules of indicators and narratives keep within it (evaluation.year_problems)."""
+        start, end = self.start_fy, self.end_fy
+        indicators = self.indicators.all()
+        outside = [
+            f"成果指標 {code} の目標値の年度"
+            for code in indicators.exclude(target_fy__isnull=True)
+            .exclude(target_fy__gte=start, target_fy__lte=end)
+            .values_list("code", flat=True)
+        ]
+        outside += [
+            f"成果指標 {code} の基準値の年度"
+            for code in indicators.filter(baseline_fy__gt=end).values_list("code", flat=True)
+        ]
+        outside += [
+            f"成果指標 {code} の実績値"
+            for code in indicators.filter(Q(values__fiscal_year__lt=start) | Q(values__fiscal_year__gt=end))
+            .distinct()
+            .values_list("code", flat=True)
+        ]
+        narratives = Q(measures__narratives__fiscal_year__lt=start) | Q(
+            measures__narratives__fiscal_year__gt=end
+        )
+        if self.policies.filter(narratives).exists():
+            outside.append("取組内容")
+        return outside
 
     @property
     def fiscal_years(self) -> range:
@@ -121,8 +161,8 @@ class GradeBand(models.Model):
         blank=True,
         help_text="空欄にすると、それより上の区分に当てはまらないすべての指標がこの区分になります。",
     )
-    mark = models.CharField("記号", max_length=4)
-    label = models.CharField("評価", max_length=40)
+    mark = models.CharField("記号", max_length=4, validators=[one_line_text])
+    label = models.CharField("評価", max_length=40, validators=[one_line_text])
 
     class Meta:
         ordering = ["plan", "position"]
@@ -143,8 +183,8 @@ class GradeBand(models.Model):
 class BasicPolicy(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies", verbose_name="計画")
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
-    title = models.CharField("基本方針", max_length=200)
-    description = models.TextField("説明", blank=True)
+    title = models.CharField("基本方針", max_length=200, validators=[one_line_text])
+    description = models.TextField("説明", blank=True, validators=[multiline_text])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -179,7 +219,7 @@ class Measure(models.Model):
         BasicPolicy, on_delete=models.CASCADE, related_name="measures", verbose_name="基本方針"
     )
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
-    title = models.CharField("取組", max_length=200)
+    title = models.CharField("取組", max_length=200, validators=[one_line_text])
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

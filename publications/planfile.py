@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
-from indicators.evaluation import value_problem
+from indicators.evaluation import number_problem, value_problem, year_problems
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives.models import Narrative
 from plans import fiscal_years
+from plans.grading import bands_problem
 from plans.models import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -36,11 +37,7 @@ SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
 DIRECTIONS = ("increase", "decrease", "maintain")
 SECTIONS = ("initiatives", "issues")
-# DecimalField(max_digits=14, decimal_places=4) on every value.
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024  # the Kumamoto plan is about 30 KB; a 20 MB one took 17 s and 275 MB
-MAX_BANDS = 20
-MAX_DECIMAL_PLACES = 4
-MAX_INTEGER_DIGITS = 10
 
 
 class PlanFileError(Exception):
@@ -242,6 +239,17 @@ class _Node:
             raise self.error(f"{max_length}文字以内にしてください（{len(text)}文字あります）。")
         return text
 
+    def text(self, model, name: str) -> str:
+        """A text for model's field `name`, checked by the field's own validators (length, control
+        characters): the same rules and Japanese messages as the admin's forms."""
+        model_field = model._meta.get_field(name)
+        text = self.string(0, allow_blank=model_field.blank)
+        try:
+            model_field.run_validators(text)
+        except ValidationError as error:
+            raise self.error("".join(error.messages)) from None
+        return text
+
     def boolean(self) -> bool:
         if not isinstance(self.value, bool):
             raise self.error(f"true か false を書いてください（書かれているのは {_show(self.value)}）。")
@@ -273,11 +281,9 @@ class _Node:
         if not value.is_finite():
             raise self.error(f"有限の数値を書いてください（書かれているのは {_show(self.value)}）。")
         value = without_trailing_zeros(value)
-        _sign, digits, exponent = value.as_tuple()
-        if -exponent > MAX_DECIMAL_PLACES:
-            raise self.error(f"小数点以下は{MAX_DECIMAL_PLACES}桁までです（{value}）。")
-        if len(digits) + exponent > MAX_INTEGER_DIGITS:
-            raise self.error(f"整数部分は{MAX_INTEGER_DIGITS}桁までです（{value}）。")
+        problem = number_problem(value)  # the rule and message of the admin's value fields
+        if problem:
+            raise self.error(problem)
         return value
 
     def fiscal_year(self, first: int = MIN_FISCAL_YEAR, last: int = MAX_FISCAL_YEAR, what: str = "") -> int:
@@ -316,10 +322,6 @@ def _show(value: Any) -> str:
     return f"「{text[:40]}…」" if len(text) > 40 else f"「{text}」"
 
 
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length or 0
-
-
 def _plan_period(start_fy: int, end_fy: int) -> str:
     return f"計画期間（{start_fy}～{end_fy}年度）"
 
@@ -336,7 +338,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         required=("code", "name", "unit", "direction"),
         optional=("baseline", "target", "actuals", "tolerance", "may_exceed_100"),
     )
-    code = keys["code"].string(_max_length(Indicator, "code"))
+    code = keys["code"].text(Indicator, "code")
     if not CODE_PATTERN.match(code):
         raise keys["code"].error(
             f'指標コード「{code}」は半角英数字をハイフンでつないだ形（例: "1-1-1"）にしてください。'
@@ -360,11 +362,21 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
             raise child.error(f"{fy}年度の実績値が2回書かれています。")
         actuals[fy] = child.decimal()
         values.append((child, actuals[fy]))
-    unit = keys["unit"].string(_max_length(Indicator, "unit"))
+    unit = keys["unit"].text(Indicator, "unit")
     may_exceed_100 = node.optional(keys, "may_exceed_100", False).boolean()
     baseline_node, target_node = node.optional(keys, "baseline"), node.optional(keys, "target")
-    baseline = _read_value(baseline_node, MIN_FISCAL_YEAR, end_fy, f"{end_fy}年度以前")
-    target = _read_value(target_node, start_fy, end_fy, period)
+    baseline = _read_value(baseline_node, MIN_FISCAL_YEAR, MAX_FISCAL_YEAR, "")
+    target = _read_value(target_node, MIN_FISCAL_YEAR, MAX_FISCAL_YEAR, "")
+    problems = year_problems(  # the admin's rule for an indicator's years
+        start_fy,
+        end_fy,
+        baseline.fy if baseline else None,
+        target.fy if target else None,
+        min(actuals, default=None),
+    )
+    for name, value_node in [("target_fy", target_node), ("baseline_fy", baseline_node)]:
+        if name in problems:
+            raise value_node.error(problems[name])
     for value_node, value in [(baseline_node, baseline), (target_node, target)]:
         if value is not None:
             values.append((value_node, value.value))
@@ -374,7 +386,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
             raise value_node.error(problem)
     return IndicatorData(
         code=code,
-        name=keys["name"].string(_max_length(Indicator, "name")),
+        name=keys["name"].text(Indicator, "name"),
         unit=unit,
         direction=direction,
         baseline=baseline,
@@ -402,29 +414,24 @@ def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
             f"method は pace（進捗ペース）か achievement（達成率の区分）です（「{method}」）。"
         )
     bands_node = node.optional(keys, "bands", [])
-    bands = []
-    if len(bands_node.sequence()) > MAX_BANDS:
-        raise bands_node.error(
-            f"bands（達成率の区分）は{MAX_BANDS}個までです（{len(bands_node.sequence())}個あります）。"
-        )
-    for band_node in bands_node.sequence():
+    band_nodes = bands_node.sequence()
+    bands, mark_nodes = [], []
+    for band_node in band_nodes:
         band_keys = band_node.mapping(required=("min", "mark", "label"))
         minimum = (
             None if band_keys["min"].value is None else band_keys["min"].validated(GradeBand, "min_rate")
         )
-        if bands and (bands[-1].min is None or (minimum is not None and minimum >= bands[-1].min)):
-            raise band_node.error(
-                "bands は達成率の下限（min）の大きい順に並べ、min: null は最後に置いてください。"
-            )
-        mark = band_keys["mark"].string(_max_length(GradeBand, "mark"))
-        if mark in {band.mark for band in bands}:
-            raise band_keys["mark"].error(
-                f"記号「{mark}」が2つの区分で使われています。区分ごとに違う記号にしてください。"
-            )
-        bands.append(BandData(minimum, mark, band_keys["label"].string(_max_length(GradeBand, "label"))))
-    if method == GradingMethod.ACHIEVEMENT and not bands:
-        raise keys["method"].error("method: achievement には bands（達成率の区分）が必要です。")
-    return method, bands
+        mark = band_keys["mark"].text(GradeBand, "mark")
+        bands.append(BandData(minimum, mark, band_keys["label"].text(GradeBand, "label")))
+        mark_nodes.append(band_keys["mark"])
+    problem = bands_problem(method, [(band.min, band.mark) for band in bands])  # the admin's rule
+    if problem is None:
+        return method, bands
+    if problem.index is not None:
+        place = mark_nodes[problem.index] if problem.field == "mark" else band_nodes[problem.index]
+    else:
+        place = bands_node if bands else keys["method"]
+    raise place.error(problem.message)
 
 
 def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) -> NarrativeData:
@@ -437,7 +444,7 @@ def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) ->
     indicator_node = node.optional(keys, "indicator")
     indicator = None
     if indicator_node.value is not None:
-        indicator = indicator_node.string(_max_length(Indicator, "code"))
+        indicator = indicator_node.text(Indicator, "code")
         if indicator not in codes:
             raise indicator_node.error(f"この取組には指標コード「{indicator}」の成果指標がありません。")
     return NarrativeData(
@@ -450,9 +457,7 @@ def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) ->
 
 def _read_measure(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) -> MeasureData:
     keys = node.mapping(required=("number", "title"), optional=("indicators", "narratives"))
-    measure = MeasureData(
-        number=keys["number"].number(), title=keys["title"].string(_max_length(Measure, "title"))
-    )
+    measure = MeasureData(number=keys["number"].number(), title=keys["title"].text(Measure, "title"))
     for indicator_node in node.optional(keys, "indicators", []).sequence():
         indicator = _read_indicator(indicator_node, start_fy, end_fy)
         if indicator.code in plan_codes:
@@ -469,8 +474,8 @@ def _read_policy(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) 
     keys = node.mapping(required=("number", "title"), optional=("description", "measures"))
     policy = PolicyData(
         number=keys["number"].number(),
-        title=keys["title"].string(_max_length(BasicPolicy, "title")),
-        description=node.optional(keys, "description").string(0, allow_blank=True),
+        title=keys["title"].text(BasicPolicy, "title"),
+        description=node.optional(keys, "description").text(BasicPolicy, "description"),
     )
     for measure_node in node.optional(keys, "measures", []).sequence():
         measure = _read_measure(measure_node, start_fy, end_fy, plan_codes)
@@ -509,7 +514,7 @@ def _read_plan(root: _Node) -> PlanData:
         required=("slug", "title", "start_fy", "end_fy"),
         optional=("philosophy", "summary", "grading", "policies"),
     )
-    slug = keys["slug"].string(_max_length(Plan, "slug"))
+    slug = keys["slug"].text(Plan, "slug")
     if not SLUG_PATTERN.match(slug):
         raise keys["slug"].error(f"slug は半角英数字・ハイフン・下線だけで書いてください（「{slug}」）。")
     start_fy = keys["start_fy"].fiscal_year()
@@ -518,11 +523,9 @@ def _read_plan(root: _Node) -> PlanData:
         raise keys["end_fy"].error(f"終了年度（{end_fy}）が開始年度（{start_fy}）より前です。")
     plan = PlanData(
         slug=slug,
-        title=keys["title"].string(_max_length(Plan, "title")),
-        philosophy=root.optional(keys, "philosophy").string(
-            _max_length(Plan, "philosophy"), allow_blank=True
-        ),
-        summary=root.optional(keys, "summary").string(0, allow_blank=True),
+        title=keys["title"].text(Plan, "title"),
+        philosophy=root.optional(keys, "philosophy").text(Plan, "philosophy"),
+        summary=root.optional(keys, "summary").text(Plan, "summary"),
         start_fy=start_fy,
         end_fy=end_fy,
     )

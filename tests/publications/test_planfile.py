@@ -304,7 +304,7 @@ BROKEN_FILES = {
     ),
     "too many decimals": (
         SMALL_PLAN.replace("2021: 92.43}", "2021: 92.43219}"),
-        ["actuals.2021", "小数点以下は4桁までです"],
+        ["actuals.2021", "小数点以下は4桁までにしてください（92.43219）"],
     ),
     "narrative about another measure's indicator": (
         SMALL_PLAN.replace("indicator: 1-1-1, text: 検討", "indicator: 9-9-9, text: 検討"),
@@ -328,7 +328,7 @@ BROKEN_FILES = {
     ),
     "achievement grading without bands": (
         SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\ngrading: {method: achievement}\n"),
-        ["grading.method", "bands（達成率の区分）が必要です"],
+        ["grading.method", "「達成率の区分で評価」には評価区分が1つ以上必要です"],
     ),
     "grading bands out of order": (
         SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\n" + GRADING.replace("min: 90", "min: 120")),
@@ -448,7 +448,7 @@ def test_more_than_twenty_bands_are_refused(tmp_path):
 
     message = import_error(tmp_path, with_grading(bands))
 
-    assert "bands（達成率の区分）は20個までです（21個あります）。" in message
+    assert "評価区分は20個までです（21個あります）。" in message
 
 
 @pytest.mark.django_db

@@ -1,0 +1,32 @@
+"""Validators for the texts staff write: shown on pages, drawn in charts and written into spreadsheets."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+# Characters that reorder the text around them (the "Trojan Source" controls): a name could read one way
+# on screen and another in a file. Right-to-left scripts do not need them; they are refused everywhere.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _hidden(text: str, allowed: str) -> bool:
+    return any(
+        (unicodedata.category(char) == "Cc" and char not in allowed) or char in BIDI_CONTROLS for char in text
+    )
+
+
+def one_line_text(text: str) -> None:
+    """Names, titles, units, marks: one line, no tab, no invisible control characters."""
+    if _hidden(text, allowed=""):
+        raise ValidationError(
+            "タブ・改行・表示されない制御文字は使えません。1行の文字で入力してください。",
+            code="control_character",
+        )
+
+
+def multiline_text(text: str) -> None:
+    """Descriptions and narratives: line breaks and tabs are allowed, other control characters are not."""
+    if _hidden(text, allowed="\n\r\t"):
+        raise ValidationError(
+            "表示されない制御文字は使えません（改行は使えます）。", code="control_character"
+        )
