@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from indicators import evaluation, responsibility
 from plans.fiscal_years import period_problem
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Organisation, Plan, fiscal_year_in_range
-from plans.validators import one_line_text
+from plans.validators import multiline_text, one_line_text
 
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$",
@@ -335,7 +335,7 @@ class IndicatorValue(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     value = MeasuredValueField("実績値")
-    note = models.CharField("備考", max_length=500, blank=True, validators=[one_line_text])
+    note = models.CharField("備考", max_length=500, blank=True, validators=[multiline_text])
     history = HistoricalRecords(verbose_name="実績値の変更履歴")
 
     objects = IndicatorValueQuerySet.as_manager()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from initiatives.entry import parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
+from plans.validators import multiline_text
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -33,7 +34,7 @@ class ValueEntryForm(forms.Form):
     indicator_id = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     value = forms.CharField(label="実績値", required=False, max_length=40)
-    note = forms.CharField(label="備考", required=False, max_length=500)
+    note = forms.CharField(label="備考", required=False, max_length=500, validators=[multiline_text])
 
     def __init__(self, *args, unit: str = "", may_exceed_100: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,6 +27,7 @@ from initiatives.entry import ValueEntry, parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from plans.spreadsheets import as_string
+from plans.validators import multiline_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -303,6 +304,10 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
         row.note = str(values[NOTE - 1] or "").strip()
         if len(row.note) > 500:
             row.errors.append("備考は500文字以内にしてください。")
+        try:
+            multiline_text(row.note)  # the note field's own rule
+        except ValidationError as error:
+            row.errors.extend(f"備考: {message}" for message in error.messages)
         raw = values[VALUE - 1]
         if raw not in (None, ""):
             try:

@@ -330,6 +330,11 @@ def test_a_confirmation_made_by_another_organisation_cannot_be_replayed_by_a_cle
             5,
             "テンプレートの「版」の列が変更されています。テンプレートをダウンロードし直してください。",
         ),
+        (
+            {"G5": "速報値\u202e値報速"},
+            5,
+            "備考: 表示されない制御文字は使えません（改行は使えます）。",
+        ),
     ],
     ids=[
         "unknown code",
@@ -341,6 +346,7 @@ def test_a_confirmation_made_by_another_organisation_cannot_be_replayed_by_a_cle
         "formula",
         "duplicate row",
         "version column changed",
+        "text-reordering control in a note",
     ],
 )
 def test_a_bad_row_gets_a_japanese_message_on_its_row_and_nothing_can_be_confirmed(

@@ -1447,3 +1447,12 @@ def test_the_indicator_page_shows_the_day_of_publishing(world):
     after = Client().get(url).content.decode()
     assert before.status_code == 404
     assert '公表日: <time datetime="2023-06-01">2023年6月1日</time>' in after
+
+
+def test_a_note_with_a_hidden_control_character_is_refused_on_the_bulk_entry_screen():
+    from initiatives.forms import ValueEntryForm
+
+    form = ValueEntryForm({"indicator_id": 1, "version": 0, "value": "5", "note": "速報\x07値"}, unit="人")
+
+    assert not form.is_valid()
+    assert form.errors["note"] == ["表示されない制御文字は使えません（改行は使えます）。"]
