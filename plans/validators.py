@@ -9,9 +9,19 @@ from django.core.exceptions import ValidationError
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def _not_a_character(char: str) -> bool:
+    """Surrogates and Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …): XML, and so every SVG chart and
+    Excel file, cannot hold them."""
+    code = ord(char)
+    return unicodedata.category(char) == "Cs" or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
 def _hidden(text: str, allowed: str) -> bool:
     return any(
-        (unicodedata.category(char) == "Cc" and char not in allowed) or char in BIDI_CONTROLS for char in text
+        (unicodedata.category(char) == "Cc" and char not in allowed)
+        or char in BIDI_CONTROLS
+        or _not_a_character(char)
+        for char in text
     )
 
 

@@ -217,6 +217,16 @@ INDICATOR_CASES = {
         {"name": "充足\t率"},
         "タブ・改行・表示されない制御文字は使えません。",
     ),
+    "a noncharacter in a name (XML cannot hold it)": (
+        {"name": '"充足\\uffff率"'},
+        {"name": "充足\uffff率"},
+        "タブ・改行・表示されない制御文字は使えません。",
+    ),
+    "a text-reordering control in a name": (
+        {"name": '"充足\\u202e率"'},
+        {"name": "充足\u202e率"},
+        "タブ・改行・表示されない制御文字は使えません。",
+    ),
     "a name longer than its field": (
         {"name": "あ" * 301},
         {"name": "あ" * 301},
