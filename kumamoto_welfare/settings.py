@@ -17,7 +17,6 @@ CSRF_TRUSTED_ORIGINS, LOG_LEVEL (each described where it is read below).
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -265,20 +264,24 @@ SVG_CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Failed sign-ins (django-axes): after 5 failures for one user name from one address, that pair waits
-# 15 minutes. Per pair, so that a guesser cannot lock staff out and one office address is not locked as a whole.
-# `manage.py axes_reset` lifts every lockout.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins (django-axes): a limit per account from any address and a higher one per address, with a
+# cool-off that grows with the account's failures in the last day (kumamoto_welfare/sign_in.py, docs/deploy.md).
+AXES_HANDLER = "kumamoto_welfare.sign_in.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 10  # sign_in.ACCOUNT_FAILURE_LIMIT; the handler scales the address's count to it
+AXES_COOLOFF_TIME = "kumamoto_welfare.sign_in.cool_off"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.views.client_ip"
-AXES_USERNAME_CALLABLE = "kumamoto_welfare.views.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.sign_in.client_ip"
+AXES_USERNAME_CALLABLE = "kumamoto_welfare.sign_in.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "kumamoto_welfare.sign_in.lockout_response"
+# The same words for every user name, existing or not, and no length: the cool-off differs.
 AXES_COOLOFF_MESSAGE = (
-    "サインインの失敗が続いたため、しばらくサインインできません。15分ほどたってから、もう一度お試しください。"
+    "サインインの失敗が続いたため、しばらくサインインできません。時間をおいてから、もう一度お試しください。"
+    "急ぐときは、システムの管理者に制限の解除を頼んでください。"
 )
-# Addresses of the reverse proxies whose X-Real-IP header names the client (docs/deploy.md).
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+# Addresses of the reverse proxies whose X-Real-IP header names the client: none unless the deployment names
+# them (docs/deploy.md), since anyone who reaches the app directly could write the header.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 if PRODUCTION:
     # nginx terminates TLS and says so in X-Forwarded-Proto; gunicorn listens only on the loopback.

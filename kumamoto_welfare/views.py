@@ -1,14 +1,11 @@
-"""What the site does for every app: the health check, the page shown when a service is down, and the
-client's address behind the reverse proxy. The middleware is in middleware.py, the cache helpers in cache.py.
+"""What the site does for every app: the health check and the page shown when a service is down.
+Sign-in throttling is in sign_in.py. The middleware is in middleware.py, the cache helpers in cache.py.
 """
 
-import ipaddress
 import logging
 import sys
 
 import redis
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -64,33 +61,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
     return response
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The citizen's address: nginx's X-Real-IP when the request came through a trusted proxy.
-
-    For django-axes, which counts failed sign-ins per address. The header is believed only from the proxies
-    in TRUSTED_PROXIES, since anyone else could write it.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
-    if remote in settings.TRUSTED_PROXIES and forwarded:
-        try:
-            return str(ipaddress.ip_address(forwarded))
-        except ValueError:
-            pass
-    return remote
-
-
-def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | None:
-    """The user name django-axes records for a failed sign-in, cut to what a user name can be.
-
-    Django's sign-in form does not limit the length it passes on, and axes stores it in a column of 255
-    characters, which PostgreSQL enforces: a 5,000-character name would otherwise be a 500.
-    """
-    username = (credentials or request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
-    if username is None:
-        return None
-    user_model = get_user_model()
-    longest = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
-    return str(username).replace("\x00", "")[:longest]

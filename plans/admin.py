@@ -1,7 +1,10 @@
 from copy import copy
 
+from axes.utils import reset as reset_sign_in_failures
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import construct_instance
@@ -158,3 +161,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.display(description="職員数", ordering="members_count")
     def member_count(self, organisation):
         return organisation.members_count
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with the unlock for an account that failed sign-in too often (docs/deploy.md)."""
+
+    actions = ["lift_sign_in_lockout"]
+
+    @admin.action(description="選択された利用者のサインインの制限を解除する", permissions=["change"])
+    def lift_sign_in_lockout(self, request, queryset):
+        usernames = list(queryset.values_list(get_user_model().USERNAME_FIELD, flat=True))
+        for username in usernames:
+            reset_sign_in_failures(username=username)
+        self.message_user(request, f"{len(usernames)}人のサインインの制限を解除しました。", messages.SUCCESS)

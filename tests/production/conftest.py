@@ -120,6 +120,8 @@ def production_env(database_url: str, static_root: Path, port: int, prefix: str)
         "MEDIA_ROOT": str(static_root.parent / "media"),
         "GUNICORN_BIND": f"{HOST}:{port}",
         "WEB_CONCURRENCY": "2",
+        # The tests stand where nginx would, on this host, and say who the client is in X-Real-IP.
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
 
 
