@@ -12,9 +12,8 @@ chart a caption and a data table, so a chart may be purely visual.
 Sizes are CSS pixels (one SVG unit is one pixel). The page scales a chart to its container: at the default
 width of 420, a 375 px phone (343 px of content) shows the 13-14 px labels at about 11 px.
 
-Colours are the Okabe–Ito palette, which stays distinguishable with the common colour-vision deficiencies;
-a grade is never shown by colour alone (its mark and word are written beside it). All text is near-black on
-white (17:1, well above 4.5:1).
+Colours come from palette.py, shared with the badges and the Excel report; a grade is never shown by colour
+alone (its mark and word are written beside it). All text is near-black on white (17:1, well above 4.5:1).
 """
 
 import hashlib
@@ -39,32 +38,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from indicators.evaluation import ACHIEVED, BEHIND, NOT_EVALUATED, ON_TRACK, REGRESSED, Grade, Point
+from indicators.evaluation import Grade, Point
 from plans.fiscal_years import short_label
+from publications.palette import GRID, MUTED, TEXT, grade_colour
 
 logger = logging.getLogger(__name__)
-
-# Okabe & Ito, "Color Universal Design" (2008).
-BLUE = "#0072B2"
-BLUISH_GREEN = "#009E73"
-SKY_BLUE = "#56B4E9"
-ORANGE = "#E69F00"
-VERMILLION = "#D55E00"
-REDDISH_PURPLE = "#CC79A7"
-GREY = "#999999"  # not Okabe–Ito: a neutral for "not evaluated", which is no place on the scale
-TEXT = "#1a1a1a"  # 17.4:1 on white
-MUTED = "#4d4d4d"  # 8.5:1 on white: axis ticks, the expected-pace line
-GRID = "#d9d9d9"
-
-GRADE_COLOURS = {
-    ACHIEVED: BLUE,
-    ON_TRACK: BLUISH_GREEN,
-    BEHIND: ORANGE,
-    REGRESSED: VERMILLION,
-    NOT_EVALUATED: GREY,
-}
-# A plan's own bands, best first, take colours spread along this ramp from good to bad.
-BAND_RAMP = (BLUE, BLUISH_GREEN, SKY_BLUE, ORANGE, VERMILLION, REDDISH_PURPLE)
 
 FONT = "IPAexGothic"  # shipped by matplotlib-fontja
 PX = 72  # figure dpi: one point is one SVG unit, which the page shows as one CSS pixel
@@ -100,25 +78,6 @@ _drawing_lock = threading.RLock()
 def _drawing() -> Iterator[None]:
     with _drawing_lock, matplotlib.rc_context(RC):
         yield
-
-
-def grade_colour(grade: Grade, scale: Sequence[Grade] | None = None) -> str:
-    """The fill colour of a grade: fixed for the pace grades, by position on the plan's scale for its bands.
-
-    `scale` is every grade the plan's rule gives, best first (`evaluation.grade_scale`). A band takes a colour
-    spread along BAND_RAMP from its position, so that the best is blue and the worst vermillion, however many
-    bands there are. A grade found nowhere gets the first colour.
-    """
-    if grade in GRADE_COLOURS:
-        return GRADE_COLOURS[grade]
-    bands = [g for g in scale or () if g not in GRADE_COLOURS]
-    if grade not in bands:
-        return BAND_RAMP[0]
-    if len(bands) > len(BAND_RAMP) - 1:
-        return BAND_RAMP[bands.index(grade) % len(BAND_RAMP)]
-    last = len(BAND_RAMP) - 2  # the spread ends on vermillion; reddish purple is only for long scales
-    step = last / (len(bands) - 1) if len(bands) > 1 else 0
-    return BAND_RAMP[round(bands.index(grade) * step)]
 
 
 def number(value: Decimal) -> str:

@@ -42,6 +42,7 @@ from indicators import evaluation
 from indicators.models import Direction
 from plans.fiscal_years import fiscal_year_label, short_label, wareki
 from plans.spreadsheets import as_string
+from publications import palette
 from publications.document import NOTE_MARK, IndicatorView, NarrativeView, PlanView, PolicyView
 from publications.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress
 
@@ -58,9 +59,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-GRADE_COLOURS = {"◎": "2E7D32", "○": "1F77B4", "△": "F2A900", "×": "C62828", "－": "9E9E9E"}
-BAND_COLOURS = ["2E7D32", "1F77B4", "F2A900", "C62828", "6A1B9A", "00838F", "5D4037"]
-BASELINE_COLOUR, ACTUAL_COLOUR, TARGET_COLOUR = "A6A6A6", "4472C4", "ED7D31"
+# The grade colours are the web's (palette.py). An indicator's chart draws the baseline light grey, the actuals
+# in the grade's colour and the target white, each outlined, as the web chart does.
+BASELINE_COLOUR, TARGET_COLOUR, OUTLINE = palette.excel(palette.GRID), "FFFFFF", palette.excel(palette.TEXT)
 
 # A column width unit is the width of one digit of the default font (Calibri 11, 7 pixels in Excel); an
 # 11-point Japanese glyph takes a little over two. Rows are measured in points.
@@ -179,12 +180,7 @@ def grade_header(grade: evaluation.Grade) -> str:
 
 
 def grade_colours(scale: Sequence[evaluation.Grade]) -> list[str]:
-    if all(grade.mark in GRADE_COLOURS for grade in scale) and len({g.mark for g in scale}) == len(scale):
-        return [GRADE_COLOURS[grade.mark] for grade in scale]
-    return [
-        GRADE_COLOURS["－"] if grade == evaluation.NOT_EVALUATED else BAND_COLOURS[i % len(BAND_COLOURS)]
-        for i, grade in enumerate(scale)
-    ]
+    return [palette.excel(palette.grade_colour(grade, scale)) for grade in scale]
 
 
 def published_bullets(narratives: list[NarrativeView], fy: int, section: str) -> list[str]:
@@ -598,7 +594,9 @@ def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> No
         for index, row in enumerate(measure.indicators):
             first, last = write_indicator_block(layout, row, list(plan.fiscal_years), fy)
             layout.keep_together(heading if index == 0 else first, last)
-            chart = indicator_chart(ws, row, fy, first, first + len(plan.fiscal_years) + 1)
+            chart = indicator_chart(
+                ws, row, fy, first, first + len(plan.fiscal_years) + 1, progress.grade_scale
+            )
             chart.anchor = anchor_over(CHART, CHART, first, last)
             layout.charts.append(chart)
         heading = layout.blank()
@@ -642,11 +640,15 @@ def write_indicator_block(
 
 
 @cache
-def bar_colours(count: int) -> tuple[DataPoint, ...]:
-    """Grey for the baseline, blue for the years, orange for the target."""
-    colours = [BASELINE_COLOUR, *([ACTUAL_COLOUR] * (count - 2)), TARGET_COLOUR]
+def bar_colours(count: int, actual_colour: str) -> tuple[DataPoint, ...]:
+    """Light grey for the baseline, the grade's colour for the years, white for the target; all outlined."""
+    colours = [BASELINE_COLOUR, *([actual_colour] * (count - 2)), TARGET_COLOUR]
     return tuple(
-        DataPoint(idx=index, invertIfNegative=False, spPr=GraphicalProperties(solidFill=colour))
+        DataPoint(
+            idx=index,
+            invertIfNegative=False,
+            spPr=GraphicalProperties(solidFill=colour, ln=LineProperties(solidFill=OUTLINE)),
+        )
         for index, colour in enumerate(colours)
     )
 
@@ -664,11 +666,11 @@ def value_labels(decimals: int) -> DataLabelList:
     )
 
 
-def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int) -> BarChart:
+def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int, grade_scale) -> BarChart:
     """Horizontal bars for the baseline, each year and the target, in the order of the table beside it.
 
-    Grey is the baseline, blue the actuals, orange the target; each bar is labelled with its value and the
-    value axis carries the unit.
+    Light grey is the baseline, the grade's colour the actuals, white the target; each bar is labelled with its
+    value and the value axis carries the unit.
     """
     indicator = row.indicator
     actuals = [value for year, value in row.actuals.items() if year <= fy]
@@ -681,8 +683,9 @@ def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int) 
     chart.gapWidth = 40
     chart.legend = None
     series = Series(Reference(ws, min_col=VALUE, min_row=first, max_row=last), title=indicator.code)
-    series.graphicalProperties = GraphicalProperties(solidFill=ACTUAL_COLOUR)
-    series.dPt = list(bar_colours(last - first + 1))
+    actual_colour = palette.excel(palette.grade_colour(row.evaluation.grade, grade_scale))
+    series.graphicalProperties = GraphicalProperties(solidFill=actual_colour)
+    series.dPt = list(bar_colours(last - first + 1, actual_colour))
     series.dLbls = value_labels(decimals)
     chart.series.append(series)
     chart.set_categories(Reference(ws, min_col=ITEM, min_row=first, max_row=last))

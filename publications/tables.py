@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.evaluation import display_percent
+from publications import palette
 
 
 class DecimalColumn(tables.Column):
@@ -48,7 +49,7 @@ class IndicatorTable(tables.Table):
 
     def render_grade(self, value, record):
         return format_html(
-            '<span class="grade grade-{}">{} {}</span>', record["grade_key"], record["mark"], value
+            '<span class="grade grade-colour-{}">{} {}</span>', record["grade_colour"], record["mark"], value
         )
 
     def render_actual(self, value, record):
@@ -89,6 +90,7 @@ def indicator_rows(progress, grade_keys: dict) -> list[dict]:
                 "grade": result.grade.label,
                 "mark": result.grade.mark,
                 "grade_key": key,
+                "grade_colour": palette.grade_colour_name(result.grade, list(grade_keys)),
                 "grade_order": order,
             }
         )

@@ -4,6 +4,7 @@ from django import template
 
 from indicators import evaluation
 from plans import fiscal_years
+from publications import palette
 
 register = template.Library()
 
@@ -36,6 +37,7 @@ def short_year(fy):
 
 
 @register.filter
-def grade_class(grade, keys):
-    """The CSS-safe key of a grade under the plan's rule (keys from evaluation.grade_keys)."""
-    return keys.get(grade, ("none", 0))[0]
+def grade_colour(grade, keys):
+    """The palette name of a grade under the plan's rule, for its CSS class (keys from evaluation.grade_keys,
+    whose order is the plan's scale)."""
+    return palette.grade_colour_name(grade, list(keys))

@@ -281,25 +281,6 @@ def test_a_plans_own_bands_get_one_bar_each():
     assert ax.get_yticklabels()[2].get_text() == "△ やや遅れている"
 
 
-def test_each_pace_grade_has_its_own_fixed_colour_from_the_okabe_ito_palette():
-    colours = [charts.grade_colour(grade) for grade in (ACHIEVED, ON_TRACK, BEHIND, REGRESSED)]
-
-    assert colours == [charts.BLUE, charts.BLUISH_GREEN, charts.ORANGE, charts.VERMILLION]
-    assert charts.grade_colour(NOT_EVALUATED) == charts.GREY
-
-
-def test_a_plans_own_bands_are_coloured_by_position_from_best_to_worst():
-    colours = [charts.grade_colour(grade, FUKUOKA_BANDS) for grade in FUKUOKA_BANDS]
-
-    assert colours[0] == charts.BLUE and colours[3] == charts.VERMILLION
-    assert len(set(colours)) == 5
-    assert colours[4] == charts.GREY
-
-
-def test_a_grade_on_no_scale_still_gets_a_colour():
-    assert charts.grade_colour(Grade("A", "優")) == charts.BLUE
-
-
 FIGURES = {
     "indicator": lambda: charts._indicator_figure(**SUPPORT_CENTRE),
     "no_actual": lambda: charts._indicator_figure(**NO_ACTUAL_YET),
