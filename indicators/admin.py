@@ -15,7 +15,7 @@ class IndicatorValueInline(admin.TabularInline):
 
     model = IndicatorValue
     extra = 0
-    fields = ["fiscal_year", "value", "note"]
+    fields = ["fiscal_year", "value", "note", "grade_note"]
     verbose_name_plural = "実績値（下書き。新しい年度の値は「年度ごとの一括入力」で入力します）"
 
     def get_readonly_fields(self, request, obj=None):

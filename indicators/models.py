@@ -280,6 +280,10 @@ class Indicator(models.Model):
         """
         return {value.fiscal_year: value.value for value in self.values.all()}
 
+    def grade_notes(self) -> dict[int, str]:
+        """{fiscal year: 評価の補足} of the years that have one (reads prefetched values too)."""
+        return {value.fiscal_year: value.grade_note for value in self.values.all() if value.grade_note}
+
     def latest_value_change(self) -> str:
         """Who last changed this indicator's values, when, and what: for the message of a refused save."""
         record = (
@@ -329,6 +333,9 @@ class Indicator(models.Model):
         )
 
 
+GRADE_NOTE_LENGTH = 100  # one short sentence beside the grade on a card
+
+
 class IndicatorValue(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="成果指標"
@@ -336,6 +343,14 @@ class IndicatorValue(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
     value = MeasuredValueField("実績値")
     note = models.CharField("備考", max_length=500, blank=True, validators=[multiline_text])
+    grade_note = models.CharField(
+        "評価の補足",
+        max_length=GRADE_NOTE_LENGTH,
+        blank=True,
+        validators=[one_line_text],
+        help_text="この年度の評価の主な理由を一文で（例: 新型コロナウイルス感染症の拡大で活動を中止したため。）。"
+        "公開ページと報告書で、評価の理由と並べて示します。",
+    )
     history = HistoricalRecords(verbose_name="実績値の変更履歴")
 
     objects = IndicatorValueQuerySet.as_manager()

@@ -209,6 +209,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
                     "version": indicator.version,
                     "value": "" if current is None else str(current.value),
                     "note": current.note if current else "",
+                    "grade_note": current.grade_note if current else "",
                 }
             )
         if request.method == "POST":
@@ -222,7 +223,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
                 return redirect(request.get_full_path())
             if formset.is_valid():
                 entries = [
-                    entry.ValueEntry(f["indicator_id"], f["value"], f["note"], f["version"])
+                    entry.ValueEntry(f["indicator_id"], f["value"], f["note"], f["version"], f["grade_note"])
                     for f in formset.cleaned_data
                 ]
                 try:

@@ -63,6 +63,9 @@ class ValueEntry:
     value: Decimal | None
     note: str
     version: int  # the indicator's version when the form or template was made
+    grade_note: str | None = (
+        None  # 評価の補足; None leaves it as it is (the Excel template has no column for it)
+    )
 
 
 def latest_change(indicator: Indicator) -> str:
@@ -103,7 +106,14 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
         current = existing.get(indicator.pk)
         if current is None and entry.value is None:
             continue
-        if current is not None and (current.value, current.note) == (entry.value, entry.note):
+        grade_note = (
+            entry.grade_note if entry.grade_note is not None else (current.grade_note if current else "")
+        )
+        if current is not None and (current.value, current.note, current.grade_note) == (
+            entry.value,
+            entry.note,
+            grade_note,
+        ):
             continue
         # Compare-and-set: only the session that read this version may write the next one.
         if not Indicator.objects.filter(pk=indicator.pk, version=entry.version).update(
@@ -118,7 +128,7 @@ def save_yearly_values(user, plan: Plan, fy: int, entries: list[ValueEntry]) -> 
             continue
         if current is None:
             current = IndicatorValue(indicator=indicator, fiscal_year=fy)
-        current.value, current.note = entry.value, entry.note
+        current.value, current.note, current.grade_note = entry.value, entry.note, grade_note
         current._history_user = user
         current.save()
     if conflicts:

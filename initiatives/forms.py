@@ -3,10 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from indicators.models import GRADE_NOTE_LENGTH
 from initiatives.entry import parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
-from plans.validators import multiline_text
+from plans.validators import multiline_text, one_line_text
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -35,6 +36,9 @@ class ValueEntryForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     value = forms.CharField(label="実績値", required=False, max_length=40)
     note = forms.CharField(label="備考", required=False, max_length=500, validators=[multiline_text])
+    grade_note = forms.CharField(
+        label="評価の補足", required=False, max_length=GRADE_NOTE_LENGTH, validators=[one_line_text]
+    )
 
     def __init__(self, *args, unit: str = "", may_exceed_100: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

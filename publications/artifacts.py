@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from plans.fiscal_years import fiscal_year_label
-from publications import charts, opendata, progress
+from publications import charts, minicharts, opendata, progress
 from publications.exports import build_report
 from publications.models import ArtifactBuild, Publication
 
@@ -48,13 +48,20 @@ def files_of(publication: Publication):
     shown = progress.load(publication.document())
     scale = shown.grade_scale
     for row in shown.indicators:
-        for mini in (False, True):
-            yield (
-                chart_name(row.indicator.code, mini),
-                lambda row=row, mini=mini: charts.indicator_svg(
-                    row.indicator, row.evaluation, scale, shown.fy, mini=mini, actuals=row.actuals
-                ).encode(),
-            )
+        yield (
+            chart_name(row.indicator.code),
+            lambda row=row: charts.indicator_svg(
+                row.indicator, row.evaluation, scale, shown.fy, actuals=row.actuals
+            ).encode(),
+        )
+        yield (
+            chart_name(row.indicator.code, mini=True),
+            lambda row=row: minicharts.mini_svg(
+                minicharts.indicator_mini_chart(
+                    row.indicator, row.evaluation.grade, scale, row.actuals, shown.fy
+                )
+            ).encode(),
+        )
     yield GRADES_CHART, lambda: charts.grade_summary_svg(shown.counts, grade_chart_title(shown.fy)).encode()
     yield CSV_FILE, lambda: opendata.indicators_csv(shown).encode()
     yield JSON_FILE, lambda: opendata.publication_json_text(publication).encode()

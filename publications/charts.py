@@ -309,76 +309,6 @@ def indicator_chart(
     return _svg(figure, title or f"{name}の実績値と目標値")
 
 
-def _mini_figure(
-    *,
-    baseline: Point | None,
-    target: Point | None,
-    actuals: Mapping[int, Decimal],
-    grade: Grade,
-    grade_scale: Sequence[Grade] | None = None,
-    width: int = 160,
-    height: int = 60,
-) -> Figure:
-    with _drawing():
-        fig = Figure(figsize=(width / PX, height / PX), dpi=PX)
-        ax = fig.add_axes((0.02, 0.06, 0.96, 0.9))
-        ax.set_axis_off()
-        years = _years(baseline, target, actuals)
-        if not years:
-            return fig
-        values = {fy: float(value) for fy, value in sorted(actuals.items())}
-        ax.bar(list(values), list(values.values()), width=0.6, color=grade_colour(grade, grade_scale))
-        ax.bar(list(values), list(values.values()), width=0.6, fill=False, edgecolor=TEXT, linewidth=0.5)
-        if baseline is not None:
-            ax.plot(
-                [baseline.fy],
-                [float(baseline.value)],
-                marker="D",
-                markersize=5,
-                markerfacecolor="white",
-                markeredgecolor=TEXT,
-                markeredgewidth=1,
-                linestyle="none",
-                zorder=4,
-            )
-        left, right = years[0] - 0.6, years[-1] + 0.6
-        if target is not None:
-            goal = float(target.value)
-            ax.plot(
-                [left, target.fy], [goal, goal], color=TEXT, linestyle=(0, (4, 2)), linewidth=1.2, zorder=3
-            )
-        ax.axhline(0, color=MUTED, linewidth=0.8, clip_on=False)
-        drawn = [*values.values(), *(float(p.value) for p in (baseline, target) if p is not None)]
-        ax.set_ylim(*_value_limits(drawn, headroom=0.08))
-        ax.set_xlim(left, right)
-    return fig
-
-
-def mini_chart(
-    *,
-    title: str,
-    baseline: Point | None,
-    target: Point | None,
-    actuals: Mapping[int, Decimal],
-    grade: Grade,
-    grade_scale: Sequence[Grade] | None = None,
-    width: int = 160,
-    height: int = 60,
-) -> str:
-    """A sparkline for an overview card: the actuals as bars in the grade's colour, the baseline as a
-    diamond and the target as a dashed line, with no text; the card beside it gives the figures."""
-    figure = _mini_figure(
-        baseline=baseline,
-        target=target,
-        actuals=actuals,
-        grade=grade,
-        grade_scale=grade_scale,
-        width=width,
-        height=height,
-    )
-    return _svg(figure, title)
-
-
 def _grade_figure(counts: Mapping[Grade, int], *, width: int = 420, row_height: int = 36) -> Figure:
     grades = list(counts)
     with _drawing():
@@ -530,7 +460,7 @@ def cached_chart(kind: str, data: object, render: Callable[[], str]) -> str:
 
 
 def indicator_svg(
-    indicator, result, scale: Sequence[Grade], fy: int, *, mini: bool = False, actuals: Mapping | None = None
+    indicator, result, scale: Sequence[Grade], fy: int, *, actuals: Mapping | None = None
 ) -> str:
     """The chart of one indicator as it stood at the end of fiscal year fy, from the cache when drawn before.
 
@@ -548,9 +478,6 @@ def indicator_svg(
         "grade": result.grade,
         "grade_scale": list(scale),
     }
-    if mini:
-        data["title"] = f"{indicator.name}の推移"
-        return cached_chart("mini", data, lambda: mini_chart(**data))
     data |= {"name": indicator.name, "unit": indicator.unit}
     return cached_chart("indicator", data, lambda: indicator_chart(**data))
 

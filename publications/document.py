@@ -49,7 +49,7 @@ def decimal(value) -> Decimal | None:
 # --- Composing ------------------------------------------------------------------------------------------
 
 
-def evaluation_json(result: evaluation.Evaluation, reason: str) -> dict:
+def evaluation_json(result: evaluation.Evaluation, reason: str, note: str = "") -> dict:
     projection = result.projection
     return {
         "fy": result.fy,
@@ -75,11 +75,19 @@ def evaluation_json(result: evaluation.Evaluation, reason: str) -> dict:
         else None,
         "grade": {"mark": result.grade.mark, "label": result.grade.label},
         "reason": reason,
+        "note": note,  # 評価の補足 that staff wrote for the year of the actual graded
     }
 
 
-def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evaluation.GradingRule) -> dict:
-    """One indicator (a row with the Indicator fields) with its actuals up to fy, evaluated at fy."""
+def indicator_json(
+    indicator,
+    actuals: dict[int, Decimal],
+    fy: int,
+    rule: evaluation.GradingRule,
+    grade_notes: dict[int, str] | None = None,
+) -> dict:
+    """One indicator (a row with the Indicator fields) with its actuals and 評価の補足 up to fy, evaluated at
+    fy."""
     baseline = (
         evaluation.Point(indicator.baseline_fy, indicator.baseline_value)
         if indicator.baseline_value is not None
@@ -105,6 +113,7 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         may_exceed_100=may_exceed_100,
     )
     reason = evaluation.explanation(result, indicator.unit, indicator.direction, rule)
+    notes = {year: text for year, text in sorted((grade_notes or {}).items()) if year in shown and text}
     return {
         "code": indicator.code,
         "name": indicator.name,
@@ -115,7 +124,10 @@ def indicator_json(indicator, actuals: dict[int, Decimal], fy: int, rule: evalua
         "baseline": {"fy": baseline.fy, "value": number(baseline.value)} if baseline else None,
         "target": {"fy": target.fy, "value": number(target.value)} if target else None,
         "actuals": {str(year): number(value) for year, value in shown.items()},
-        "evaluation": evaluation_json(result, reason),
+        "grade_notes": {str(year): text for year, text in notes.items()},
+        "evaluation": evaluation_json(
+            result, reason, notes.get(result.fy, "") if result.actual is not None else ""
+        ),
     }
 
 
@@ -156,9 +168,10 @@ def compose(
     policies: list[PolicyRows],
     actuals: dict[str, dict[int, Decimal]],
     fy: int,
+    grade_notes: dict[str, dict[int, str]] | None = None,
 ) -> dict:
-    """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}}; nothing
-    after fy goes in (no actual, no narrative)."""
+    """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}} and
+    `grade_notes` {indicator code: {fy: 評価の補足}}; nothing after fy goes in (no actual, no narrative)."""
     grades = []
     policy_documents = []
     for policy_rows in policies:
@@ -167,7 +180,13 @@ def compose(
         for measure_rows in policy_rows.measures:
             measure = measure_rows.measure
             indicators = [
-                indicator_json(indicator, actuals.get(indicator.code, {}), fy, rule)
+                indicator_json(
+                    indicator,
+                    actuals.get(indicator.code, {}),
+                    fy,
+                    rule,
+                    (grade_notes or {}).get(indicator.code),
+                )
                 for indicator in measure_rows.indicators
             ]
             grades += [evaluation.Grade(**item["evaluation"]["grade"]) for item in indicators]
@@ -234,6 +253,8 @@ def parse(text: str) -> dict:
     document = json.loads(text, parse_float=Decimal)
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
+        item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
+        item["evaluation"].setdefault("note", "")
     return document
 
 
@@ -391,6 +412,10 @@ def indicator_view(data: dict) -> IndicatorView:
 
 def actuals_of(data: dict) -> dict[int, Decimal]:
     return {int(year): decimal(value) for year, value in data["actuals"].items()}
+
+
+def grade_notes_of(data: dict) -> dict[int, str]:
+    return {int(year): text for year, text in data["grade_notes"].items()}
 
 
 def measures_by_code(document: dict | None) -> dict[str, dict]:

@@ -62,7 +62,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
     base_indicators = doc.indicators_by_code(base)
     base_measures = doc.measures_by_code(base)
 
-    policies, actuals = [], {}
+    policies, actuals, grade_notes = [], {}, {}
     for policy in _policies(plan):
         policy_rows = doc.PolicyRows(policy)
         for measure in policy.measures.all():
@@ -73,12 +73,16 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                 if visible_indicators is None or indicator.pk in visible_indicators:
                     measure_rows.indicators.append(indicator)
                     actuals[indicator.code] = {v.fiscal_year: v.value for v in indicator.values.all()}
+                    grade_notes[indicator.code] = {
+                        v.fiscal_year: v.grade_note for v in indicator.values.all()
+                    }
                     continue
                 hidden_codes.add(indicator.code)
                 published = base_indicators.get(indicator.code)
                 if published is not None:
                     measure_rows.indicators.append(_row_from_document(published))
                     actuals[indicator.code] = doc.actuals_of(published)
+                    grade_notes[indicator.code] = doc.grade_notes_of(published)
             for narrative in measure.narratives.all():
                 if visible_narratives is None or narrative.pk in visible_narratives:
                     measure_rows.narratives.append(_narrative_tuple(narrative))
@@ -92,4 +96,4 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                         )
             policy_rows.measures.append(measure_rows)
         policies.append(policy_rows)
-    return doc.compose(plan, grading_rule(plan), policies, actuals, fy)
+    return doc.compose(plan, grading_rule(plan), policies, actuals, fy, grade_notes)

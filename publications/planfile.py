@@ -87,6 +87,7 @@ class IndicatorData:
     actuals: dict[int, Decimal]
     tolerance: Decimal = Decimal(0)
     may_exceed_100: bool = False
+    grade_notes: dict[int, str] = field(default_factory=dict)  # 評価の補足 of years with an actual
 
 
 @dataclass
@@ -336,7 +337,7 @@ def _read_value(node: _Node, first: int, last: int, what: str) -> ValueData | No
 def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
     keys = node.mapping(
         required=("code", "name", "unit", "direction"),
-        optional=("baseline", "target", "actuals", "tolerance", "may_exceed_100"),
+        optional=("baseline", "target", "actuals", "grade_notes", "tolerance", "may_exceed_100"),
     )
     code = keys["code"].text(Indicator, "code")
     if not CODE_PATTERN.match(code):
@@ -362,6 +363,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
             raise child.error(f"{fy}年度の実績値が2回書かれています。")
         actuals[fy] = child.decimal()
         values.append((child, actuals[fy]))
+    grade_notes = _read_grade_notes(node.optional(keys, "grade_notes", {}), actuals, start_fy, end_fy, period)
     unit = keys["unit"].text(Indicator, "unit")
     may_exceed_100 = node.optional(keys, "may_exceed_100", False).boolean()
     baseline_node, target_node = node.optional(keys, "baseline"), node.optional(keys, "target")
@@ -394,7 +396,29 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         actuals=dict(sorted(actuals.items())),
         tolerance=_read_tolerance(node.optional(keys, "tolerance", 0)),
         may_exceed_100=may_exceed_100,
+        grade_notes=grade_notes,
     )
+
+
+def _read_grade_notes(
+    notes_node: _Node, actuals: dict[int, Decimal], start_fy: int, end_fy: int, period: str
+) -> dict[int, str]:
+    """{fy: 評価の補足}: one short sentence per year that has an actual."""
+    if notes_node.value is not None and not isinstance(notes_node.value, dict):
+        raise notes_node.error(
+            "年度: 文 の組を書いてください（例: {2020: 新型コロナウイルス感染症の拡大で研修会を中止したため。}）。"
+        )
+    notes: dict[int, str] = {}
+    for fy_key, text in (notes_node.value or {}).items():
+        line = notes_node.value.lines.get(fy_key, notes_node.line)
+        child = _Node(text, f"{notes_node.path}.{fy_key}", line)
+        fy = _Node(fy_key, child.path, line).fiscal_year(start_fy, end_fy, period)
+        if fy in notes:
+            raise child.error(f"{fy}年度の評価の補足が2回書かれています。")
+        if fy not in actuals:
+            raise child.error(f"{fy}年度の評価の補足がありますが、その年度の実績値（actuals）がありません。")
+        notes[fy] = child.text(IndicatorValue, "grade_note")
+    return dict(sorted(notes.items()))
 
 
 def _read_tolerance(node: _Node) -> Decimal:
@@ -636,7 +660,9 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
     for fy, value in data.actuals.items():
         # Working data only: citizens see it once the year is published (import_plan --publish).
         IndicatorValue.objects.update_or_create(
-            indicator=indicator, fiscal_year=fy, defaults={"value": value}
+            indicator=indicator,
+            fiscal_year=fy,
+            defaults={"value": value, "grade_note": data.grade_notes.get(fy, "")},
         )
     return indicator
 
@@ -777,6 +803,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         if indicator.has_target
         else None,
         "actuals": _Flow(sorted(indicator.actuals().items())),
+        **({"grade_notes": _Flow(sorted(notes.items()))} if (notes := indicator.grade_notes()) else {}),
         **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),
         **({"may_exceed_100": True} if indicator.may_exceed_100 else {}),
     }

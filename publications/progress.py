@@ -22,6 +22,7 @@ class IndicatorProgress:
     draft_years: frozenset = frozenset()  # years whose actual differs from what citizens see (preview only)
     definition_changed: bool = False  # name, unit, baseline or target differs from what citizens see
     reason: str = ""  # the grade's reason, as computed at publication
+    grade_note: str = ""  # 評価の補足 of the year graded, as staff wrote it
     chart_url: str = ""
     mini_chart_url: str = ""
 
@@ -114,10 +115,15 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                     doc.indicator_view(item), doc.evaluation_of(item["evaluation"]), measure, policy, actuals
                 )
                 row.reason = item["evaluation"]["reason"]
+                row.grade_note = item["evaluation"]["note"]
                 if preview:
                     before = base_indicators.get(item["code"])
                     old = doc.actuals_of(before) if before else {}
-                    row.draft_years = frozenset(y for y, v in actuals.items() if old.get(y) != v)
+                    old_notes = doc.grade_notes_of(before) if before else {}
+                    notes = doc.grade_notes_of(item)
+                    row.draft_years = frozenset(
+                        y for y, v in actuals.items() if old.get(y) != v or old_notes.get(y) != notes.get(y)
+                    )
                     row.definition_changed = before is None or any(
                         before[key] != item[key] for key in DEFINITION_KEYS
                     )

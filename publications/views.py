@@ -27,7 +27,7 @@ from django_tables2 import RequestConfig
 from indicators.evaluation import grade_keys
 from plans.fiscal_years import fiscal_year_label, requested_fiscal_year
 from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
-from publications import artifacts, changes, charts, drafts, opendata
+from publications import artifacts, changes, charts, drafts, minicharts, opendata
 from publications import document as doc
 from publications.current import current_publications
 from publications.models import Publication
@@ -395,9 +395,13 @@ def indicator_chart(request, slug, code, mini=False):
     row = page.progress.find(code)
     if row is None:
         raise Http404
-    svg = charts.indicator_svg(
-        row.indicator, row.evaluation, page.progress.grade_scale, page.fy, mini=mini, actuals=row.actuals
-    )
+    scale = page.progress.grade_scale
+    if mini:
+        chart = minicharts.indicator_mini_chart(
+            row.indicator, row.evaluation.grade, scale, row.actuals, page.fy
+        )
+        return svg_response(minicharts.mini_svg(chart), "private, no-store")
+    svg = charts.indicator_svg(row.indicator, row.evaluation, scale, page.fy, actuals=row.actuals)
     return svg_response(svg, "private, no-store")
 
 

@@ -4,7 +4,7 @@ from django import template
 
 from indicators import evaluation
 from plans import fiscal_years
-from publications import palette
+from publications import minicharts, palette
 
 register = template.Library()
 
@@ -41,3 +41,10 @@ def grade_colour(grade, keys):
     """The palette name of a grade under the plan's rule, for its CSS class (keys from evaluation.grade_keys,
     whose order is the plan's scale)."""
     return palette.grade_colour_name(grade, list(keys))
+
+
+@register.inclusion_tag("includes/mini_chart.svg")
+def mini_chart(row, keys):
+    """A card's mini chart, inline: the bars of the row's baseline, actuals and target (minicharts.py)."""
+    chart = minicharts.indicator_mini_chart(row.indicator, row.evaluation.grade, list(keys), row.actuals)
+    return {"chart": chart, "standalone": False}

@@ -1456,3 +1456,44 @@ def test_a_note_with_a_hidden_control_character_is_refused_on_the_bulk_entry_scr
 
     assert not form.is_valid()
     assert form.errors["note"] == ["表示されない制御文字は使えません（改行は使えます）。"]
+
+
+def test_the_bulk_screen_saves_the_grade_note_beside_the_value(world):
+    data = bulk_form([(world.rate, "95.5", "", 0), (world.consultations, "5300", "", 0)])
+    data["form-0-grade_note"] = "研修会を中止したため。"
+
+    response = signed_in(world.clerk).post(bulk_url(world), data)
+
+    assert response.status_code == 302, messages_of(response)
+    assert (
+        IndicatorValue.objects.get(indicator=world.rate, fiscal_year=FY).grade_note
+        == "研修会を中止したため。"
+    )
+    assert 'value="研修会を中止したため。"' in signed_in(world.clerk).get(bulk_url(world)).content.decode()
+
+
+def test_a_grade_note_with_a_line_break_is_refused_on_the_bulk_screen_and_nothing_is_saved(world):
+    data = bulk_form([(world.rate, "95.5", "", 0), (world.consultations, "5300", "", 0)])
+    data["form-0-grade_note"] = "一行目\n二行目"
+
+    response = signed_in(world.clerk).post(bulk_url(world), data)
+
+    assert "タブ・改行・表示されない制御文字は使えません" in response.content.decode()
+    assert FY not in values_of(world.rate)
+
+
+def test_saving_without_a_grade_note_as_the_excel_upload_does_keeps_the_one_written(world):
+    enter_city_values(world)
+    value = IndicatorValue.objects.get(indicator=world.rate, fiscal_year=FY)
+    value.grade_note = "研修会を中止したため。"
+    value.save()
+
+    entry.save_yearly_values(
+        world.clerk,
+        world.plan,
+        FY,
+        [entry.ValueEntry(world.rate.pk, Decimal("96"), "", Indicator.objects.get(pk=world.rate.pk).version)],
+    )
+
+    value.refresh_from_db()
+    assert (value.value, value.grade_note) == (Decimal("96"), "研修会を中止したため。")

@@ -76,13 +76,8 @@ def indicator_svg(data=SUPPORT_CENTRE, **overrides) -> str:
     )
 
 
-def mini_svg(data=SUPPORT_CENTRE) -> str:
-    return charts.mini_chart(title="新規相談受付件数の推移", **{k: v for k, v in data.items() if k != "unit"})
-
-
 SVGS = {
     "indicator": indicator_svg,
-    "mini": mini_svg,
     "grades": lambda: charts.grade_summary_chart(KUMAMOTO_COUNTS, "成果指標の評価（令和3年度末）"),
     "bands": lambda: charts.grade_summary_chart(dict.fromkeys(FUKUOKA_BANDS, 1), "達成率の区分ごとの指標数"),
 }
@@ -169,7 +164,6 @@ def test_the_same_data_gives_the_same_svg():
 @pytest.mark.parametrize("data", EDGE_CASES.values(), ids=EDGE_CASES.keys())
 def test_every_kumamoto_like_case_renders(data):
     assert indicator_svg(data).startswith("<svg")
-    assert mini_svg(data).startswith("<svg")
 
 
 def test_a_value_far_above_the_target_stays_inside_the_chart():
@@ -245,15 +239,6 @@ def test_an_indicator_without_actuals_says_so():
     texts = [text.get_text() for text in charts._indicator_figure(**NO_ACTUAL_YET).axes[0].texts]
 
     assert "実績値はまだありません" in texts
-
-
-def test_the_mini_chart_is_small_and_has_no_text_but_its_title():
-    svg = mini_svg()
-
-    root, rest = svg.split(">", 1)
-    assert 'width="160"' in root and 'height="60"' in root
-    assert rest.startswith("<title>新規相談受付件数の推移</title>")
-    assert "IPAexGothic" not in svg  # no glyph is drawn
 
 
 # Grades and colours
@@ -389,7 +374,6 @@ def test_a_dollar_sign_in_a_name_or_unit_is_drawn_as_text_not_parsed_as_mathtext
     svgs = [
         indicator_svg(unit=text),
         charts.indicator_chart(name=text, **SUPPORT_CENTRE),
-        charts.mini_chart(title=text, **{k: v for k, v in SUPPORT_CENTRE.items() if k != "unit"}),
     ]
 
     assert all("<svg" in svg[:500] for svg in svgs)
