@@ -23,7 +23,7 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5
 # Each worker is replaced after about ten thousand requests, so that memory a long-lived process gathers
-# (matplotlib's caches, fragmentation) is given back; the jitter keeps them from restarting together.
+# (caches, fragmentation) is given back; the jitter keeps them from restarting together.
 # GUNICORN_MAX_REQUESTS=0 keeps workers (make bench measures steady state: see docs/benchmarks.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
@@ -43,7 +43,7 @@ access_log_format = '%({x-real-ip}i)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
 
 
 def post_worker_init(worker):
-    """Load the URLconf, and with it the views, matplotlib and openpyxl (about a second), before the worker
+    """Load the URLconf, and with it the views, templates' modules and openpyxl, before the worker
     takes its first request rather than during it: a new or replaced worker then answers at full speed."""
     from django.urls import resolve
 

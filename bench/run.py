@@ -212,7 +212,7 @@ def publish_section(env: dict[str, str]) -> None:
 
 def chart_section(env: dict[str, str]) -> None:
     timings = inprocess(env, "charts", PLAN)
-    print("\n## Charts, drawn cold (matplotlib → SVG, per chart)\n")
+    print("\n## Charts, drawn cold (laid out in Python, written by a template; per chart)\n")
     print("| chart | charts drawn | mean | p50 | max |")
     print("| --- | --: | --: | --: | --: |")
     for kind, row in timings.items():

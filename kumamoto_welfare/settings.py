@@ -253,13 +253,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The charts are SVG with matplotlib's style="…" attributes. Shown through <img> on a page they are images, to
-# which no policy of theirs applies; opened on their own they are documents, and the policy above would strip
-# their colours. This one lets their own styles apply and nothing else: no script, nothing loaded.
+# The charts are SVG images with presentation attributes only (fill="…", no style). Opened on their own they are
+# documents; this policy lets them load nothing and run nothing.
 SVG_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
-        "style-src": ["'unsafe-inline'"],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -1,83 +1,56 @@
-"""Server-side charts for the public dashboards: plain data in, SVG text out.
+"""Server-side charts for the public pages and the reports: plain data in, SVG text out.
 
-Drawn with matplotlib's object API (`matplotlib.figure.Figure`), never pyplot, whose global figure registry is
-not thread-safe in a server. Every renderer is a pure function of its arguments, so it is tested without a
-request or a database; views wrap the text (`HttpResponse(svg, content_type="image/svg+xml")`) or inline it.
+Each chart is laid out here by plain arithmetic - where every bar, line and label goes - and written out by a
+template (templates/charts/chart.svg), with no plotting library: a chart takes well under a millisecond, the
+same data gives the same bytes, and every renderer is a pure function of its arguments, tested without a
+request or a database. Views wrap the text (`HttpResponse(svg, content_type="image/svg+xml")`).
 
-The SVG is made to be inlined in HTML5: no XML declaration, DOCTYPE or metadata; text drawn as paths (it
-renders the same on every device, with no Japanese font needed in the browser); ids prefixed per chart, so
-that several charts on one page stay valid; `role="img"` and a <title> naming the chart. The page gives each
-chart a caption and a data table, so a chart may be purely visual.
+Layout rules, so that nothing collides:
+- every label sits in its own place: a value above its bar (or below, if negative) and above the 目安 mark of
+  that year; the year and its word (基準, 見込み, 目標) under the axis; the legend and the unit above the plot;
+- a label that would not fit beside its neighbours is left out (the page's table gives every value), never
+  drawn over them; the baseline, the latest actual, the projection and the target always keep theirs;
+- the value axis starts at zero and stops at a round number just past the largest value; a percentage that
+  cannot exceed 100 stops at 100.
 
-Sizes are CSS pixels (one SVG unit is one pixel). The page scales a chart to its container: at the default
-width of 420, a 375 px phone (343 px of content) shows the 13-14 px labels at about 11 px.
+Sizes are CSS pixels in a viewBox (one unit is one pixel at the chart's natural width, WIDTH). The page scales a
+chart to its container; at 375 px a chart is about 343 px wide, and FONT_SIZE keeps its text above 12 px.
+The text is real text (the reader's own Japanese font), which screen readers and search can read; each chart
+has a <title>, and the page gives it a caption and a data table.
 
 Colours come from palette.py, shared with the badges and the Excel report; a grade is never shown by colour
 alone (its mark and word are written beside it). All text is near-black on white (17:1, well above 4.5:1).
 """
 
 import hashlib
-import html
-import io
 import logging
-import re
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import fields, is_dataclass
+import math
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 
-import matplotlib
-import matplotlib_fontja  # noqa: F401  (registers IPAexGothic with matplotlib's font manager)
 import redis
 from django.core.cache import caches
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from django.template.loader import render_to_string
 
-from indicators.evaluation import Grade, Point
+from indicators.evaluation import Grade, Point, unit_kind
 from plans.fiscal_years import short_label
-from publications.palette import GRID, MUTED, TEXT, grade_colour
+from publications.palette import GRID, MUTED, TEXT, WHITE, grade_colour
 
 logger = logging.getLogger(__name__)
 
-FONT = "IPAexGothic"  # shipped by matplotlib-fontja
-PX = 72  # figure dpi: one point is one SVG unit, which the page shows as one CSS pixel
-NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
-RC = {
-    "font.family": FONT,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "kumamoto-welfare",  # fixed, so the same data gives the same SVG (and cache entry)
-    "axes.unicode_minus": True,
-    "text.parse_math": False,  # a name or unit with "$" is text, never mathtext (a bad one raised an error)
-    "text.color": TEXT,
-    "axes.edgecolor": MUTED,
-    "xtick.color": MUTED,
-    "ytick.color": MUTED,
-    "xtick.labelcolor": TEXT,
-    "ytick.labelcolor": TEXT,
-}
-TICK_SIZE = 14
-LABEL_SIZE = 13
-# A white ground keeps a label readable where a line of the chart runs through it.
-CLEAR = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
+WIDTH = 400
+FONT_SIZE = 15  # ×343/400 ≈ 12.9 CSS px on a 375 px phone
+SMALL = 14  # the unit and the words under the years: 12.0 px there
+LINE = FONT_SIZE + 5
+MIN_BAR = 3
+FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "2"
+CHART_VERSION = "3"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
-
-# rc_context swaps matplotlib's process-wide rcParams and restores them on exit; without the lock, two threads
-# drawing at once could restore each other's settings mid-drawing.
-_drawing_lock = threading.RLock()
-
-
-@contextmanager
-def _drawing() -> Iterator[None]:
-    with _drawing_lock, matplotlib.rc_context(RC):
-        yield
 
 
 def number(value: Decimal) -> str:
@@ -88,190 +61,140 @@ def number(value: Decimal) -> str:
     return f"{value:,}".replace("-", "−")
 
 
-def _tick(value: float, _position) -> str:
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """How wide a text is drawn, near enough to keep labels apart: a full-width character is one em, the rest
+    (digits, Latin letters, punctuation) about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+
+
+# --- The shapes a chart is made of ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    stroke: str = TEXT
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    width: float = 1
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float  # the baseline of the text
+    text: str
+    anchor: str = "middle"  # start | middle | end
+    size: float = FONT_SIZE
+    fill: str = TEXT
+    bold: bool = False
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom), estimated as a browser measures it (a Japanese font's ascent and
+        descent): for keeping labels apart, and for the tests."""
+        width = text_width(self.text, self.size)
+        left = self.x - {"start": 0, "middle": width / 2, "end": width}[self.anchor]
+        return (left, self.y - 1.1 * self.size, left + width, self.y + 0.35 * self.size)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    width: float
+    height: float
+    rects: tuple[Rect, ...] = ()
+    lines: tuple[Line, ...] = ()
+    labels: tuple[Label, ...] = ()
+
+    def svg(self) -> str:
+        return render_to_string("charts/chart.svg", {"chart": self, "font_family": FONT_FAMILY})
+
+
+def _r(value: float) -> float:
+    return round(value, 1)
+
+
+# --- The value axis ---------------------------------------------------------------------------------------
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values from at or below `low` to at or above `high`, about `count` steps: 0, 300, 600, …"""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(ticks[-1] + step)
+    return [round(tick, 10) for tick in ticks]
+
+
+def tick_label(value: float) -> str:
     text = f"{value:,.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "0") else text.replace("-", "−")
 
 
-def _year_label(fy_labels: Mapping[int, str] | Callable[[int], str], fy: int) -> str:
-    if callable(fy_labels):
-        return fy_labels(fy)
-    return fy_labels.get(fy) or short_label(fy)
+def value_ticks(values: Sequence[float], unit: str, may_exceed_100: bool) -> list[float]:
+    low, high = min([0.0, *values]), max([0.0, *values])
+    ticks = nice_ticks(low, high)
+    if unit_kind(unit) == "percent" and not may_exceed_100 and high <= 100 and ticks[-1] > 100:
+        ticks = [tick for tick in ticks if tick < 100] + [100.0]  # a rate stops at 100 ％, not 120
+    return ticks
 
 
-def _years(baseline: Point | None, target: Point | None, actuals: Mapping[int, Decimal]) -> list[int]:
-    """Every fiscal year from the first to the last drawn, gaps included, so that time is to scale."""
-    drawn = [*actuals, *(point.fy for point in (baseline, target) if point is not None)]
-    return list(range(min(drawn), max(drawn) + 1)) if drawn else []
+# --- An indicator's chart ------------------------------------------------------------------------------
 
 
-def _value_limits(values: list[float], headroom: float) -> tuple[float, float]:
-    """From zero (bars start there) to past the largest value, with room above for the labels."""
-    top, bottom = max([*values, 0.0]), min([*values, 0.0])
-    span = (top - bottom) or 1.0
-    return bottom - (headroom * span if bottom < 0 else 0.0), top + headroom * span
+@dataclass(frozen=True)
+class Slot:
+    fy: int
+    kind: str  # baseline | actual | empty | projection | target
+    value: Decimal | None
+    word: str = ""  # 基準, 見込み, 目標
 
 
-def _indicator_figure(
-    *,
-    unit: str,
-    baseline: Point | None,
-    target: Point | None,
-    actuals: Mapping[int, Decimal],
-    grade: Grade,
-    fy_labels: Mapping[int, str] | Callable[[int], str] = short_label,
-    expected_line: bool = True,
-    grade_scale: Sequence[Grade] | None = None,
-    width: int = 420,
-    height: int = 300,
-) -> Figure:
-    """The indicator chart as a Figure, for `indicator_chart` and for tests that inspect its axes."""
-    with _drawing():
-        fig = Figure(figsize=(width / PX, height / PX), dpi=PX, layout="constrained")
-        ax = fig.add_subplot()
-        years = _years(baseline, target, actuals)
-        if not years:
-            _no_data(ax, "値がまだありません")
-            return fig
-
-        colour = grade_colour(grade, grade_scale)
-        values = {fy: float(value) for fy, value in sorted(actuals.items())}
-        handles = []
-        if values:
-            ax.bar(
-                list(values), list(values.values()), width=0.6, color=colour, edgecolor=TEXT, linewidth=0.6
-            )
-            for fy, value in values.items():
-                below = value < 0
-                ax.annotate(
-                    number(actuals[fy]),
-                    (fy, value),
-                    xytext=(0, -3 if below else 3),
-                    textcoords="offset points",
-                    ha="center",
-                    va="top" if below else "bottom",
-                    fontsize=LABEL_SIZE,
-                    bbox=CLEAR,
-                    zorder=5,
-                )
-            handles.append(
-                Patch(
-                    facecolor=colour,
-                    edgecolor=TEXT,
-                    linewidth=0.6,
-                    label=f"実績（{grade.mark} {grade.label}）",
-                )
-            )
+def _slots(baseline, target, actuals, projection) -> list[Slot]:
+    """One slot per fiscal year from the first drawn to the target's (time to scale), then the target."""
+    years = [*actuals, *(p.fy for p in (baseline, target) if p is not None)]
+    if not years:
+        return []
+    slots = []
+    for fy in range(min(years), max(years) + 1):
+        if fy in actuals:
+            slots.append(Slot(fy, "actual", actuals[fy]))
+        elif baseline is not None and fy == baseline.fy:
+            slots.append(Slot(fy, "baseline", baseline.value, "基準"))
+        elif projection is not None and fy == projection.fy:
+            slots.append(Slot(fy, "projection", projection.value, "見込み"))
         else:
-            _no_data(ax, "実績値はまだありません")
+            slots.append(Slot(fy, "empty", None))
+    if target is not None:
+        slots.append(Slot(target.fy, "target", target.value, "目標"))
+    return slots
 
-        reference = baseline or (Point(min(actuals), actuals[min(actuals)]) if actuals else None)
-        if expected_line and target is not None and reference is not None and reference.fy < target.fy:
-            ax.plot(
-                [reference.fy, target.fy],
-                [float(reference.value), float(target.value)],
-                color=MUTED,
-                linestyle=(0, (1, 2)),
-                linewidth=2,
-                zorder=3,
-            )
-            handles.append(
-                Line2D([], [], color=MUTED, linestyle=(0, (1, 2)), linewidth=2, label="目安（期間の経過）")
-            )
 
-        if baseline is not None:
-            ax.plot(
-                [baseline.fy],
-                [float(baseline.value)],
-                marker="D",
-                markersize=9,
-                markerfacecolor="white",
-                markeredgecolor=TEXT,
-                markeredgewidth=1.5,
-                linestyle="none",
-                zorder=4,
-            )
-            if baseline.fy not in actuals:  # otherwise the bar's own label gives the value
-                ax.annotate(
-                    f"基準 {number(baseline.value)}",
-                    (baseline.fy, float(baseline.value)),
-                    xytext=(0, 8),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=LABEL_SIZE,
-                    bbox=CLEAR,
-                    zorder=5,
-                )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="D",
-                    markersize=8,
-                    markerfacecolor="white",
-                    markeredgecolor=TEXT,
-                    markeredgewidth=1.5,
-                    linestyle="none",
-                    label="基準値",
-                )
-            )
-
-        left, right = years[0] - 0.6, years[-1] + 0.6
-        if target is not None:
-            goal = float(target.value)
-            ax.plot(
-                [left, target.fy], [goal, goal], color=TEXT, linestyle=(0, (6, 3)), linewidth=1.5, zorder=3
-            )
-            # Above the line, unless the expected pace comes down to it from above.
-            above = reference is None or reference.value <= target.value
-            ax.annotate(
-                f"目標 {number(target.value)}{unit}",
-                (target.fy + 0.45, goal),
-                xytext=(0, 4 if above else -4),
-                textcoords="offset points",
-                ha="right",
-                va="bottom" if above else "top",
-                fontsize=LABEL_SIZE,
-                bbox=CLEAR,
-                zorder=5,
-            )
-            handles.append(Line2D([], [], color=TEXT, linestyle=(0, (6, 3)), linewidth=1.5, label="目標"))
-
-        drawn = [*values.values(), *(float(p.value) for p in (baseline, target) if p is not None)]
-        ax.set_ylim(*_value_limits(drawn, headroom=0.2))
-        ax.set_xlim(left, right)
-        step = -(-len(years) // 8)  # at most eight year labels, so that they never run into each other
-        ax.xaxis.set_major_locator(FixedLocator(years[::step]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda fy, _: _year_label(fy_labels, round(fy))))
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.yaxis.set_major_formatter(FuncFormatter(_tick))
-        ax.tick_params(labelsize=TICK_SIZE, length=0)
-        ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.set_axisbelow(True)
-        ax.axhline(0, color=MUTED, linewidth=1, clip_on=False)
-        for side in ("top", "right", "left", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.annotate(
-            f"（{unit}）",
-            (0, 1),
-            xycoords="axes fraction",
-            xytext=(0, 10),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=LABEL_SIZE,
-        )
-        fig.legend(
-            handles=handles,
-            loc="outside upper center",
-            ncols=2,
-            frameon=False,
-            fontsize=LABEL_SIZE,
-            handlelength=2.4,
-            columnspacing=1.4,
-        )
-    return fig
+def _expected(reference: Point | None, target: Point | None, fy: int) -> float | None:
+    """The value at fy on the straight line from the reference to the target (the 目安 of the pace method)."""
+    if reference is None or target is None or target.fy <= reference.fy or not reference.fy < fy <= target.fy:
+        return None
+    share = (fy - reference.fy) / (target.fy - reference.fy)
+    return float(reference.value) + (float(target.value) - float(reference.value)) * share
 
 
 def indicator_chart(
@@ -282,120 +205,220 @@ def indicator_chart(
     target: Point | None,
     actuals: Mapping[int, Decimal],
     grade: Grade,
-    fy_labels: Mapping[int, str] | Callable[[int], str] = short_label,
+    projection: Point | None = None,
     expected_line: bool = True,
+    may_exceed_100: bool = False,
     grade_scale: Sequence[Grade] | None = None,
     title: str | None = None,
-    width: int = 420,
-    height: int = 300,
+    fy_labels: Callable[[int], str] = short_label,
 ) -> str:
-    """The indicator page's chart: actuals as bars in the grade's colour, each labelled with its value; the
-    baseline as a hollow diamond; the target as a dashed line up to its year, labelled "目標 1,200件"; and,
-    with `expected_line`, the expected pace as a dotted line from the baseline (or the first actual) to the
-    target. The y axis runs from zero past every value and the target; years are labelled H30, R1, ...
-    """
-    figure = _indicator_figure(
+    """The indicator page's chart as SVG text (see `indicator_layout`)."""
+    return indicator_layout(
+        name=name,
         unit=unit,
         baseline=baseline,
         target=target,
         actuals=actuals,
         grade=grade,
-        fy_labels=fy_labels,
+        projection=projection,
         expected_line=expected_line,
+        may_exceed_100=may_exceed_100,
         grade_scale=grade_scale,
-        width=width,
-        height=height,
-    )
-    return _svg(figure, title or f"{name}の実績値と目標値")
+        title=title,
+        fy_labels=fy_labels,
+    ).svg()
 
 
-def _grade_figure(counts: Mapping[Grade, int], *, width: int = 420, row_height: int = 36) -> Figure:
-    grades = list(counts)
-    with _drawing():
-        fig = Figure(figsize=(width / PX, (row_height * len(grades) + 16) / PX), dpi=PX, layout="constrained")
-        ax = fig.add_subplot()
-        rows = list(range(len(grades)))
-        ax.barh(
-            rows,
-            [counts[grade] for grade in grades],
-            height=0.62,
-            color=[grade_colour(grade, grades) for grade in grades],
-            edgecolor=TEXT,
-            linewidth=0.6,
-        )
-        for row, grade in zip(rows, grades, strict=True):
-            ax.annotate(
-                str(counts[grade]),
-                (counts[grade], row),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=TICK_SIZE,
+def indicator_layout(
+    *,
+    name: str,
+    unit: str,
+    baseline: Point | None,
+    target: Point | None,
+    actuals: Mapping[int, Decimal],
+    grade: Grade,
+    projection: Point | None = None,
+    expected_line: bool = True,
+    may_exceed_100: bool = False,
+    grade_scale: Sequence[Grade] | None = None,
+    title: str | None = None,
+    fy_labels: Callable[[int], str] = short_label,
+) -> Chart:
+    """Bars for the baseline (light grey), each year's actual (the grade's colour), the projection to the
+    target year (dashed outline, 「見込み」) and the target (white, 「目標」), each with its value above it; with
+    `expected_line`, a mark across each actual's bar where the expected pace (目安) puts that year. Years run
+    from the first drawn to the target's, empty years included, so that time is to scale."""
+    actuals = dict(sorted(actuals.items()))
+    reference = baseline or (Point(min(actuals), actuals[min(actuals)]) if actuals else None)
+    slots = _slots(baseline, target, actuals, projection)
+    expected = {
+        slot.fy: value
+        for slot in slots
+        if expected_line
+        and slot.kind == "actual"
+        and (value := _expected(reference, target, slot.fy)) is not None
+    }
+    colour = grade_colour(grade, grade_scale)
+    legend = []
+    if actuals:
+        legend.append(("bar", colour, f"実績（{grade.mark} {grade.label}）"))
+    if expected:
+        legend.append(("mark", MUTED, "目安（期間の経過）"))
+
+    rects, lines, labels = [], [], []
+    x, y = 0.0, 8.0  # the legend, left to right, wrapping
+    for kind, fill, text in legend:
+        item = 20 + text_width(text)
+        if x and x + item > WIDTH:
+            x, y = 0.0, y + LINE
+        if kind == "bar":
+            rects.append(Rect(_r(x), _r(y + 3), 14, FONT_SIZE - 4, fill))
+        else:
+            lines.append(
+                Line(_r(x), _r(y + FONT_SIZE / 2 + 2), _r(x + 16), _r(y + FONT_SIZE / 2 + 2), fill, 3)
             )
-        ax.set_yticks(rows, [f"{grade.mark} {grade.label}" for grade in grades])
-        ax.set_ylim(len(grades) - 0.5, -0.5)  # best first, at the top
-        ax.set_xlim(0, max([*counts.values(), 1]) * 1.15)
-        ax.xaxis.set_major_locator(NullLocator())
-        ax.tick_params(labelsize=TICK_SIZE, length=0)
-        for side in ("top", "right", "bottom"):
-            ax.spines[side].set_visible(False)
-    return fig
+        labels.append(Label(_r(x + 20), _r(y + FONT_SIZE), text, "start"))
+        x += item + 16
+    top = y + (LINE if legend else 0) + LINE  # below the legend, the unit above the axis
+    labels.append(Label(0, _r(top - 4), f"（{unit}）", "start", SMALL))
+    plot_top = top + 14
+    plot_bottom = plot_top + 180
+    height = plot_bottom + 2 * LINE + 8
+    values = [float(s.value) for s in slots if s.value is not None] + list(expected.values())
+    ticks = value_ticks(values, unit, may_exceed_100)
+    if ticks[0] < 0:  # room under the lowest bar for its label, above the years
+        ticks.insert(0, ticks[0] - (ticks[1] - ticks[0]))
+    low, high = ticks[0], ticks[-1]
 
+    def y_of(value: float) -> float:
+        return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
 
-def grade_summary_chart(counts: Mapping[Grade, int], title: str, *, width: int = 420) -> str:
-    """How many indicators have each grade, one horizontal bar per grade in the order given (best first, as
-    `evaluation.count_grades` returns them), each labelled with its mark, word and count."""
-    return _svg(_grade_figure(counts, width=width), title)
+    axis_width = max(text_width(tick_label(t)) for t in ticks) + 8
+    left, right = axis_width, WIDTH - 4
 
+    for tick in ticks:
+        y = _r(y_of(tick))
+        lines.append(Line(_r(left), y, _r(right), y, GRID if tick else MUTED, 1))
+        labels.append(Label(_r(left - 6), _r(y + FONT_SIZE * 0.35), tick_label(tick), "end"))
 
-def _no_data(ax: Axes, message: str) -> None:
-    ax.text(
-        0.5,
-        0.5,
-        message,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=LABEL_SIZE,
-        bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "none"},
-        zorder=5,
+    if not slots or not actuals:
+        message = "値がまだありません" if not slots else "実績値はまだありません"
+        labels.append(Label(_r((left + right) / 2), _r((plot_top + plot_bottom) / 2), message))
+    if slots:
+        # An empty year takes half a slot: time stays roughly to scale, and the bars keep room for labels.
+        weights = [0.5 if slot.kind == "empty" else 1.0 for slot in slots]
+        slot_width = (right - left) / sum(weights)
+        bar_width = min(slot_width * 0.62, 40)
+        starts = [left + slot_width * sum(weights[:i]) for i in range(len(slots))]
+        key = {i for i, s in enumerate(slots) if s.kind in ("baseline", "projection", "target")}
+        actual_indices = [i for i, s in enumerate(slots) if s.kind == "actual"]
+        if actual_indices:
+            key.add(actual_indices[-1])
+        crowded = any(text_width(number(s.value)) > slot_width - 4 for s in slots if s.value is not None)
+        fills = {"baseline": GRID, "actual": colour, "projection": WHITE, "target": WHITE}
+        zero_y = y_of(0.0)
+        for index, slot in enumerate(slots):
+            centre = starts[index] + slot_width * weights[index] / 2
+            year = fy_labels(slot.fy)
+            labels.append(Label(_r(centre), _r(plot_bottom + LINE), year))
+            if slot.word:
+                labels.append(
+                    Label(_r(centre), _r(plot_bottom + 2 * LINE + 2), slot.word, size=SMALL, fill=MUTED)
+                )
+            if slot.value is None:
+                continue
+            value = float(slot.value)
+            bar_top, bar_bottom = sorted((y_of(value), zero_y))
+            if value and bar_bottom - bar_top < MIN_BAR:  # a value tiny beside the others stays visible
+                bar_top, bar_bottom = (zero_y - MIN_BAR, zero_y) if value > 0 else (zero_y, zero_y + MIN_BAR)
+            rects.append(
+                Rect(
+                    _r(centre - bar_width / 2),
+                    _r(bar_top),
+                    _r(bar_width),
+                    _r(max(bar_bottom - bar_top, 0)),
+                    fills[slot.kind],
+                    dash="4 3" if slot.kind == "projection" else "",
+                )
+            )
+            mark = expected.get(slot.fy)
+            if mark is not None:
+                mark_y = _r(y_of(mark))
+                lines.append(
+                    Line(
+                        _r(centre - bar_width / 2 - 5),
+                        mark_y,
+                        _r(centre + bar_width / 2 + 5),
+                        mark_y,
+                        WHITE,
+                        5,
+                    )
+                )
+                lines.append(
+                    Line(
+                        _r(centre - bar_width / 2 - 5),
+                        mark_y,
+                        _r(centre + bar_width / 2 + 5),
+                        mark_y,
+                        MUTED,
+                        3,
+                    )
+                )
+            if crowded and index not in key:
+                continue
+            if value >= 0:
+                above = min(bar_top, y_of(mark) - 3 if mark is not None else bar_top)
+                labels.append(
+                    Label(_r(centre), _r(above - 9), number(slot.value), bold=slot.kind == "actual")
+                )
+            else:
+                below = max(bar_bottom, y_of(mark) + 3 if mark is not None else bar_bottom)
+                labels.append(Label(_r(centre), _r(below + FONT_SIZE + 5), number(slot.value), bold=True))
+    return Chart(
+        title=title or f"{name}の実績値と目標値",
+        width=WIDTH,
+        height=_r(height),
+        rects=tuple(rects),
+        lines=tuple(lines),
+        labels=tuple(labels),
     )
 
 
-_XML_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
-# matplotlib's `<style>*{stroke-linejoin: round; stroke-linecap: butt}</style>` would restyle every SVG
-# element of the page it is inlined in; the same two properties are set on the root instead, and inherit.
-_GLOBAL_STYLE = re.compile(r"<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>\s*")
-_ROOT = re.compile(r"<svg\b([^>]*)>")
-_SIZE_IN_POINTS = re.compile(r'\b(width|height)="([0-9.]+)pt"')
-_ID = re.compile(r'\bid="')
-_REFERENCE = re.compile(r'(href="#|url\(#)')
+# --- The grade counts -----------------------------------------------------------------------------------
 
 
-def _svg(figure: Figure, title: str) -> str:
-    """The figure as SVG text to inline in HTML5, named by `title`."""
-    buffer = io.StringIO()
-    with _drawing():
-        figure.savefig(buffer, format="svg", metadata=NO_METADATA)
-    svg = _XML_PROLOGUE.sub("", buffer.getvalue(), count=1)
-    svg = _COMMENT.sub("", svg)
-    svg = _GLOBAL_STYLE.sub("", svg, count=1)
-    # Ids such as "figure_1" or a glyph's "IPAexGothic-30" recur in every chart; two charts on one page would
-    # repeat them. A prefix from the chart's own content keeps them unique, and the same for the same chart.
-    prefix = "c" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
-    svg = _ID.sub(f'id="{prefix}', svg)
-    svg = _REFERENCE.sub(lambda match: match[1] + prefix, svg)
-
-    def root(match: re.Match) -> str:
-        attributes = _SIZE_IN_POINTS.sub(r'\1="\2"', match[1])
-        label = html.escape(title, quote=True)
-        return (
-            f'<svg{attributes} role="img" aria-label="{label}" stroke-linejoin="round" stroke-linecap="butt">'
-            f"<title>{html.escape(title, quote=False)}</title>"
+def grade_summary_layout(counts: Mapping[Grade, int], title: str) -> Chart:
+    """One horizontal bar per grade in the order given (best first), each labelled with its mark, word and
+    count: 「◎ 達成 ▇▇ 1」."""
+    grades = list(counts)
+    row = 34
+    names = [f"{grade.mark} {grade.label}" for grade in grades]
+    label_width = max([text_width(name) for name in names] + [0]) + 10
+    longest = max([*counts.values(), 1])
+    count_width = text_width(str(longest)) + 8
+    bar_space = WIDTH - label_width - count_width - 4
+    rects, labels = [], []
+    for index, (grade, name) in enumerate(zip(grades, names, strict=True)):
+        y = 6 + index * row
+        labels.append(Label(_r(label_width - 10), _r(y + row / 2 + FONT_SIZE * 0.35), name, "end"))
+        length = counts[grade] / longest * bar_space
+        if counts[grade]:
+            rects.append(Rect(_r(label_width), _r(y + 5), _r(length), row - 10, grade_colour(grade, grades)))
+        labels.append(
+            Label(
+                _r(label_width + length + 6), _r(y + row / 2 + FONT_SIZE * 0.35), str(counts[grade]), "start"
+            )
         )
+    height = 12 + row * len(grades)
+    lines = (Line(_r(label_width), 6, _r(label_width), _r(height - 6), MUTED, 1),)
+    return Chart(title, WIDTH, height, tuple(rects), lines, tuple(labels))
 
-    return _ROOT.sub(root, svg, count=1).strip() + "\n"
+
+def grade_summary_chart(counts: Mapping[Grade, int], title: str) -> str:
+    return grade_summary_layout(counts, title).svg()
+
+
+# --- Caching -------------------------------------------------------------------------------------------
 
 
 def _canonical(value: object) -> str:
@@ -477,6 +500,8 @@ def indicator_svg(
         "actuals": {year: value for year, value in actuals.items() if year <= fy},
         "grade": result.grade,
         "grade_scale": list(scale),
+        "projection": Point(result.projection.fy, result.projection.value) if result.projection else None,
+        "may_exceed_100": getattr(indicator, "may_exceed_100", False),
     }
     data |= {"name": indicator.name, "unit": indicator.unit}
     return cached_chart("indicator", data, lambda: indicator_chart(**data))

@@ -354,12 +354,18 @@ def indicator_detail(request, page, code):
 
 
 def chart_caption(row) -> str:
-    indicator = row.indicator
-    parts = ["棒は各年度の実績値"]
+    indicator, result = row.indicator, row.evaluation
+    parts = ["色の棒は各年度の実績値"]
     if indicator.has_baseline:
-        parts.append("ひし形は基準値")
+        parts.append("灰色の棒は基準値")
     if indicator.has_target:
-        parts.append("破線は目標値、点線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合）")
+        if result.projection is not None:
+            parts.append("点線の棒は今の傾向が続いた場合の見込み")
+        parts.append("白い棒は目標値")
+        if result.reference is not None and result.actual is not None:
+            parts.append(
+                "棒に重なる横線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合の値）"
+            )
     return "、".join(parts) + "です。数値は下の表のとおりです。"
 
 

@@ -107,3 +107,57 @@ def test_the_focus_is_visible(site, page):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
 
     assert outline == "solid"
+
+
+# Chart text, as Chromium lays it out: at least 12 CSS px on a phone, and no label over another.
+TEXT_SIZES = """() => {
+  const sizes = [];
+  for (const svg of document.querySelectorAll('svg.mini-chart')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) sizes.push(parseFloat(text.getAttribute('font-size') || getComputedStyle(svg).fontSize) * scale);
+  }
+  return sizes;
+}"""
+IMAGE_SCALES = """() => [...document.images].filter(i => i.src.endsWith('.svg')).map(i => [i.src, i.getBoundingClientRect().width])"""
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()]);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, p] = boxes[i], [b, q] = boxes[j];
+    if (p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height) hits.push([a, b]);
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize(
+    "name", ["plan", "policy", "indicator", "indicator-no-baseline", "indicator-far-above-target"]
+)
+def test_chart_text_is_at_least_12_css_pixels_on_a_375_pixel_phone(site, page, name):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + PAGES[name])
+
+    inline = page.evaluate(TEXT_SIZES)
+    images = page.evaluate(IMAGE_SCALES)
+    smallest_in_images = []
+    for src, shown_width in images:
+        chart = page.context.new_page()
+        chart.goto(src)
+        sizes = chart.evaluate(
+            "[...document.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')))"
+        )
+        natural = chart.evaluate("document.documentElement.viewBox.baseVal.width")
+        chart.close()
+        smallest_in_images.append(min(sizes) * shown_width / natural)
+
+    assert images or inline
+    assert all(size >= 12 for size in smallest_in_images), smallest_in_images
+    assert all(size >= 12 for size in inline), min(inline, default=None)
+
+
+@pytest.mark.parametrize("code", ["1-1-1", "1-1-2", "1-2-1", "2-1-2", "3-1-1", "3-3-1"])
+def test_no_label_of_an_indicator_chart_overlaps_another_as_chromium_draws_it(site, page, code):
+    page.goto(f"{site}/plans/{SLUG}/indicators/{code}/chart.svg", wait_until="load")
+
+    assert page.evaluate(OVERLAPS) == []
+    assert page.evaluate("document.querySelectorAll('text').length") > 10

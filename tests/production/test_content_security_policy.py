@@ -33,9 +33,12 @@ def test_the_pages_break_no_rule_of_the_policy_and_show_every_chart(page):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         widths = page.evaluate("[...document.images].map(image => image.naturalWidth)")
+        inline = page.evaluate(
+            "[...document.querySelectorAll('svg.mini-chart')].map(s => s.getBoundingClientRect().width)"
+        )
 
-        assert all(width > 0 for width in widths), path
-        shown += len(widths)
+        assert all(width > 0 for width in widths + inline), path
+        shown += len(widths) + len(inline)
     assert shown > 10
     assert page.violations == []
 
@@ -43,6 +46,6 @@ def test_the_pages_break_no_rule_of_the_policy_and_show_every_chart(page):
 def test_a_chart_opened_on_its_own_keeps_its_colours(page):
     page.goto(f"/plans/{SLUG}/indicators/1-1-1/chart.svg")
 
-    fills = page.evaluate("[...document.querySelectorAll('path[style]')].map(p => getComputedStyle(p).fill)")
+    fills = page.evaluate("[...document.querySelectorAll('rect')].map(r => getComputedStyle(r).fill)")
     assert page.violations == []
     assert "rgb(213, 94, 0)" in fills  # vermillion: 1-1-1 has regressed (× 後退)

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from matplotlib.figure import Figure
 from openpyxl import load_workbook
 
 from indicators.models import Indicator, IndicatorValue
@@ -239,12 +238,12 @@ def drawing_refused(monkeypatch):
     def refuse(*args, **kwargs):
         raise ChartDrawn("a public page drew a chart")
 
-    monkeypatch.setattr(Figure, "savefig", refuse)
+    monkeypatch.setattr(charts.Chart, "svg", refuse)
 
 
 @pytest.mark.django_db
 def test_a_chart_drawn_while_drawing_is_refused_raises(drawing_refused):
-    """So the test below can fail: a chart drawn on an empty chart cache reaches Figure.savefig."""
+    """So the test below can fail: a chart drawn on an empty chart cache reaches Chart.svg."""
     row = shown(plan_with_indicators(1), 2021).indicators[0]
 
     with pytest.raises(ChartDrawn):
