@@ -63,6 +63,17 @@ SORTABLE = {
     for name in ("code", "name", "policy", "baseline", "actual", "target", "achievement", "progress", "grade")
     for sign in ("", "-")
 }  # the ?sort= values the table accepts (any other is ignored, as django-tables2 ignores it)
+# The orders offered beside the filters, for screens too narrow for the table's clickable headings.
+SORT_CHOICES = [
+    ("", "計画の順（指標コード）"),
+    ("-achievement", "達成率の高い順"),
+    ("achievement", "達成率の低い順"),
+    ("-progress", "進捗率の高い順"),
+    ("progress", "進捗率の低い順"),
+    ("grade", "評価の良い順"),
+    ("-grade", "評価の悪い順"),
+    ("name", "成果指標の名前の順"),
+]
 
 
 def indicator_rows(progress, grade_keys: dict) -> list[dict]:

@@ -32,7 +32,14 @@ from publications import document as doc
 from publications.current import current_publications
 from publications.models import Publication
 from publications.progress import PlanProgress, load
-from publications.tables import SORTABLE, IndicatorTable, filter_rows, indicator_rows, offered_filters
+from publications.tables import (
+    SORT_CHOICES,
+    SORTABLE,
+    IndicatorTable,
+    filter_rows,
+    indicator_rows,
+    offered_filters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -385,6 +392,8 @@ def indicator_list(request, page):
         "table": table,
         "filters": filters,
         "grade_choices": [(key, f"{grade.mark} {grade.label}") for grade, (key, _) in keys.items()],
+        "sort": request.GET.get("sort", ""),
+        "sort_choices": SORT_CHOICES,
     }
     return render(request, "plans/indicator_list.html", context)
 

@@ -161,3 +161,25 @@ def test_no_label_of_an_indicator_chart_overlaps_another_as_chromium_draws_it(si
 
     assert page.evaluate(OVERLAPS) == []
     assert page.evaluate("document.querySelectorAll('text').length") > 10
+
+
+def test_on_a_phone_the_indicator_list_shows_row_cards_with_the_grade_in_view(site, page):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + PAGES["indicator-table"])
+
+    assert not page.locator(".table-scroll").is_visible()
+    grades = page.locator(".indicator-row .grade")
+    assert grades.count() == 10
+    rights = page.evaluate(
+        "[...document.querySelectorAll('.indicator-row .grade')].map(g => g.getBoundingClientRect().right)"
+    )
+    assert max(rights) <= 375
+    assert page.evaluate("document.documentElement.scrollHeight") < 3500  # 5,000 px as a table
+
+
+def test_on_a_desktop_the_indicator_list_is_the_sortable_table(site, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + PAGES["indicator-table"])
+
+    assert page.locator(".table-scroll").is_visible()
+    assert not page.locator(".indicator-rows").is_visible()
