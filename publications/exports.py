@@ -32,6 +32,7 @@ from openpyxl.chart.title import Title, title_maker
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -40,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators import evaluation
 from indicators.models import Direction
+from plans import linebreaks
 from plans.fiscal_years import fiscal_year_label, short_label, wareki
 from plans.spreadsheets import as_string
 from publications import palette
@@ -67,24 +69,40 @@ BASELINE_COLOUR, TARGET_COLOUR, OUTLINE = palette.excel(palette.GRID), "FFFFFF",
 # 11-point Japanese glyph takes a little over two. Rows are measured in points.
 DIGIT_PX = 7
 GLYPH_SPREAD = 1.05
-LINE_HEIGHT = 17  # points per line of 11-point Japanese text, enough for Yu Gothic's tall lines
+LINE_HEIGHT = (
+    15  # points per line of 11-point BIZ UDPゴシック in Excel (LibreOffice prints its Noto Sans CJK at 13.4)
+)
 MAX_ROW_HEIGHT = 409  # Excel's limit
-DEFAULT_ROW_HEIGHT = 15
+DEFAULT_ROW_HEIGHT = 18  # one line of 11-point Japanese, written on every row so that both programs agree
 # A4 landscape within the margins set by print_setup, in points and in pixels (96 per inch).
 MARGIN_SIDE, MARGIN_END = 0.4, 0.6  # inches
 PRINTABLE_WIDTH_PX = (841.9 - 2 * MARGIN_SIDE * 72) * 96 / 72
 PRINTABLE_HEIGHT = 595.3 - 2 * MARGIN_END * 72
 OVERVIEW_CHART_HEIGHT = 210
+# The share of the page counted on when laying out pages: LibreOffice takes the header and the footer out of
+# the page as well as the margins, and both programs round row heights their own way.
+ROOM = 0.9
+
+# Every cell names a Japanese font, so that numbers and Latin text never fall back to a serif font beside the
+# Japanese: BIZ UDPゴシック (a universal-design font that Windows has had since 2018). charset 128 (Shift_JIS)
+# tells a program without it to take its own Japanese Gothic; LibreOffice takes Noto Sans CJK JP.
+FONT_NAME = "BIZ UDPゴシック"
+
+
+def font(size: float = 11, bold: bool = False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, charset=128, family=3)
+
 
 STYLES = [
-    NamedStyle("表題", font=Font(size=16, bold=True)),
-    NamedStyle("見出し", font=Font(size=12, bold=True), border=Border(bottom=Side(style="medium"))),
-    NamedStyle("項目名", font=Font(bold=True), alignment=Alignment(vertical="top")),
+    NamedStyle("本文", font=font()),
+    NamedStyle("表題", font=font(16, bold=True)),
+    NamedStyle("見出し", font=font(12, bold=True), border=Border(bottom=Side(style="medium"))),
+    NamedStyle("項目名", font=font(bold=True), alignment=Alignment(vertical="top")),
     NamedStyle("説明", alignment=Alignment(vertical="top", wrap_text=True)),
     NamedStyle("日付", number_format=DATE_FORMAT, alignment=Alignment(horizontal="left", vertical="top")),
     NamedStyle(
         "表の見出し",
-        font=Font(bold=True),
+        font=font(bold=True),
         fill=HEADER_FILL,
         border=BOX,
         alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
@@ -96,8 +114,8 @@ STYLES = [
     ),
     NamedStyle("表の率", number_format=PERCENT_FORMAT, border=BOX, alignment=Alignment(vertical="center")),
     NamedStyle("表の件数", number_format=COUNT_FORMAT, border=BOX, alignment=Alignment(vertical="center")),
-    NamedStyle("表の合計", number_format=COUNT_FORMAT, font=Font(bold=True), fill=TOTAL_FILL, border=BOX),
-    NamedStyle("表の合計見出し", font=Font(bold=True), fill=TOTAL_FILL, border=BOX),
+    NamedStyle("表の合計", number_format=COUNT_FORMAT, font=font(bold=True), fill=TOTAL_FILL, border=BOX),
+    NamedStyle("表の合計見出し", font=font(bold=True), fill=TOTAL_FILL, border=BOX),
     # The left-hand cells of an indicator's block on a policy sheet: one frame around the rows.
     NamedStyle(
         "枠の上",
@@ -113,6 +131,9 @@ STYLES = [
         alignment=Alignment(vertical="top", wrap_text=True),
     ),
 ]
+for style in STYLES:  # the rest take the body font
+    if style.font.name != FONT_NAME:
+        style.font = font()
 MAX_DECIMALS = 4  # the scale values are stored with
 WRAPPING = {style.name for style in STYLES if style.alignment.wrap_text}
 BOLD = {style.name: 1.1 for style in STYLES if style.font.b}
@@ -131,6 +152,7 @@ STYLES += [
     NamedStyle(
         number_style(decimals),
         number_format=number_format(decimals),
+        font=font(),
         border=BOX,
         alignment=Alignment(vertical="center"),
     )
@@ -154,6 +176,13 @@ def as_of_label(fy: int) -> str:
 
 def policy_sheet_name(policy: PolicyView) -> str:
     return f"基本方針{policy.numeral}"
+
+
+def written_style(value: Decimal | None) -> str:
+    """The number style that shows a value as it was written: 95.1 as 95.1 and 92.43 as 92.43 in one column."""
+    if value is None:
+        return number_style(0)
+    return number_style(min(max(0, -value.normalize().as_tuple().exponent), MAX_DECIMALS))
 
 
 def decimals_of(indicator: IndicatorView, actuals: dict) -> int:
@@ -200,6 +229,9 @@ class Layout:
     heights: dict[int, float] = field(default_factory=dict)
     charts: list = field(default_factory=list)
     groups: dict[int, int] = field(default_factory=dict)  # first row: last row, to print on one page
+    forced: set[int] = field(default_factory=set)  # rows after which a new page starts
+    _measured: dict[int, float | None] = field(default_factory=dict, repr=False)
+    _resume: tuple | None = field(default=None, repr=False)
 
     def add(self, *cells: tuple[object, str | None] | None, height: float | None = None) -> int:
         """Append a row; return its 1-based number. Rows without a height are measured when written."""
@@ -222,21 +254,49 @@ class Layout:
         Every row's height is known (written out, or the default), and so is the print scale of a sheet
         fitted to one page wide, so pages can be counted here as the spreadsheet program will count them.
         """
-        points = [heights[n] or DEFAULT_ROW_HEIGHT for n in range(1, len(self.rows) + 1)]
+        return self._paginate(heights, widths, title_rows)[0]
+
+    def room_left(self, widths: dict[int, int], title_rows: int) -> float:
+        """Points left on the page the next row would print on, at the sheet's print scale.
+
+        Counted on from where the last call stopped (rows are only ever appended), so that laying out a
+        sheet of thousands of rows stays linear.
+        """
+        heights = self._measured
+        for number_ in range(len(heights) + 1, len(self.rows) + 1):
+            heights[number_] = self.heights.get(number_) or self.height(self.rows[number_ - 1], widths)
+        _, used, capacity = self._paginate(heights, widths, title_rows, resume=True)
+        return capacity - used
+
+    def break_after(self, number_: int) -> None:
+        """Start a new page after this row, whatever room is left."""
+        self.forced.add(number_)
+
+    def _paginate(self, heights, widths, title_rows, resume=False) -> tuple[list[int], float, float]:
+        def points(n: int) -> float:
+            return heights[n] or DEFAULT_ROW_HEIGHT
+
         width_px = sum(width * DIGIT_PX + 5 for width in widths.values())
         scale = min(1, PRINTABLE_WIDTH_PX / width_px)
-        # A little room to spare, for rounding in the spreadsheet program.
-        capacity = (PRINTABLE_HEIGHT - sum(points[:title_rows]) * scale) / scale * 0.95
+        capacity = (
+            (PRINTABLE_HEIGHT - sum(points(n) for n in range(1, title_rows + 1)) * scale) / scale * ROOM
+        )
         breaks, used, number_ = [], 0.0, title_rows + 1
+        if resume and self._resume:
+            breaks, used, number_ = self._resume
         while number_ <= len(self.rows):
             last = self.groups.get(number_, number_)
-            height = sum(points[number_ - 1 : last])
-            if used and used + height > capacity:
+            if last > len(self.rows):  # a group still being laid out: counted once it is complete
+                break
+            height = sum(points(n) for n in range(number_, last + 1))
+            if used and (number_ - 1 in self.forced or used + height > capacity):
                 breaks.append(number_ - 1)
                 used = 0.0
             used += height
             number_ = last + 1
-        return breaks
+        if resume:
+            self._resume = (breaks, used, number_)
+        return breaks, used, capacity
 
     def widths(self, minimum: dict[int, int], maximum: dict[int, int]) -> dict[int, int]:
         """Each column as wide as its widest line of text (Japanese counted as two), within the bounds."""
@@ -284,19 +344,29 @@ def cell_text(value: object, style: str | None) -> str:
     return str(value)
 
 
-def write_layout(ws, layout: Layout, widths: dict[int, int], title_rows: int | None = None) -> None:
-    """Write the rows and charts.
+def write_layout(
+    ws, layout: Layout, widths: dict[int, int], title_rows: int | None = None, break_lines: bool = False
+) -> None:
+    """Write the rows and charts; with `break_lines`, wrapped texts broken into lines as Japanese is (for
+    the sheets that are read on paper; the list keeps its cells as they are, for filtering and sorting).
 
     In write-only mode the sheet's properties, views and column widths go out with the first row, so print
     settings and frozen panes must be set before this is called.
     """
     styles = {}
+    for row in layout.rows if break_lines else ():
+        for column, cell in enumerate(row, 1):
+            if cell is not None and cell[1] in WRAPPING and isinstance(cell[0], str) and column in widths:
+                room = floor((widths[column] - 1.5) / BOLD.get(cell[1], 1))
+                lines = cell[0].split("\n")
+                if any(linebreaks.width(line) > room for line in lines):  # room kept for a hanging mark
+                    row[column - 1] = ("\n".join(linebreaks.wrap_paragraphs(cell[0], room - 2)), cell[1])
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
     heights = {n: layout.heights.get(n) or layout.height(row, widths) for n, row in enumerate(layout.rows, 1)}
     for number_, height in heights.items():
-        if height is not None:
-            ws.row_dimensions[number_].height = height
+        if height is not None or title_rows is not None:  # a paginated sheet fixes every row's height
+            ws.row_dimensions[number_].height = height or DEFAULT_ROW_HEIGHT
     if title_rows is not None:
         for number_ in layout.page_breaks(heights, widths, title_rows):
             ws.row_breaks.append(Break(id=number_))
@@ -307,6 +377,7 @@ def write_layout(ws, layout: Layout, widths: dict[int, int], title_rows: int | N
                 cells.append(None)
                 continue
             value, style = cell
+            style = style or "本文"
             written = as_string(WriteOnlyCell(ws, value=value))
             if style in styles:
                 written._style = copy(styles[style])  # as openpyxl's docs copy styles: much faster
@@ -332,6 +403,8 @@ def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
     ws.print_options.horizontalCentered = True
     ws.print_title_rows = title_rows
     escaped = plan.title.replace("&", "&&")
+    for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+        part.font = f"{FONT_NAME},標準"
     ws.oddHeader.right.text = as_of_label(fy)
     ws.oddHeader.right.size = 9
     ws.oddFooter.left.text = escaped
@@ -346,19 +419,25 @@ def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
 # openpyxl only reads these objects when it writes the file.
 
 
+def chart_font(size: int, bold: bool = False) -> CharacterProperties:
+    """The cells' font for a chart's text, for its Latin and its East Asian characters alike."""
+    typeface = DrawingFont(typeface=FONT_NAME, charset=128)
+    return CharacterProperties(sz=size * 100, b=bold, latin=typeface, ea=typeface)
+
+
 @cache
 def text_properties(size: int) -> RichText:
     """Chart text at `size` points (charts otherwise take the spreadsheet program's default, often 10)."""
-    properties = CharacterProperties(sz=size * 100)
+    properties = chart_font(size)
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)])
 
 
 def chart_title(text: str, size: int = 11) -> Title:
     title = title_maker(text)
     for paragraph in title.tx.rich.paragraphs:
-        paragraph.pPr.defRPr = CharacterProperties(sz=size * 100, b=True)
+        paragraph.pPr.defRPr = chart_font(size, bold=True)
         for run in paragraph.r:
-            run.rPr = CharacterProperties(sz=size * 100, b=True)
+            run.rPr = chart_font(size, bold=True)
     title.overlay = False
     return title
 
@@ -399,14 +478,18 @@ def grade_rules(progress: PlanProgress) -> list[tuple[str, str]]:
             for band in progress.rule.bands
         ]
     else:
-        rules = [
+        rules = [  # in the order of the scale, each read on its own
             (grade_header(evaluation.ACHIEVED), "目標値を満たしている"),
-            (grade_header(evaluation.REGRESSED), "基準値より悪化している"),
-            (grade_header(evaluation.ON_TRACK), "基準値より改善し、進捗率が期間の経過に見合っている"),
+            (
+                grade_header(evaluation.ON_TRACK),
+                "目標値には届いていないが、基準値より改善し、進捗率が期間の経過に見合っている",
+            ),
             (
                 grade_header(evaluation.BEHIND),
-                "上のいずれにも当てはまらない（改善が期間の経過に追いついていない、または変化なし）",
+                "目標値には届いておらず、基準値より悪化してはいないが、改善が期間の経過に追いついていない"
+                "（変化なしを含む）",
             ),
+            (grade_header(evaluation.REGRESSED), "目標値には届いておらず、基準値より悪化している"),
         ]
     return [
         *rules,
@@ -507,11 +590,11 @@ def overview_chart(ws, progress: PlanProgress, header_row: int, last_count_colum
 
 def write_indicator_list(ws, progress: PlanProgress) -> None:
     plan, fy = progress.plan, progress.fy
-    years = list(plan.fiscal_years)
+    years = [year for year in plan.fiscal_years if year <= fy]  # no empty columns for years to come
     layout = Layout()
     layout.add((f"成果指標一覧　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
     headers = [
-        "指標コード",
+        "コード",
         "基本方針",
         "取組",
         "成果指標",
@@ -524,7 +607,7 @@ def write_indicator_list(ws, progress: PlanProgress) -> None:
         "目標値",
         "達成率",
         "進捗率",
-        "評価（記号）",
+        "記号",
         "評価",
     ]
     header_row = layout.add(*((header, "表の見出し") for header in headers))
@@ -533,7 +616,8 @@ def write_indicator_list(ws, progress: PlanProgress) -> None:
 
     count = len(headers)
     # Long names wrap so that the sheet prints legibly one page wide; codes, years and numbers do not.
-    maximum = dict.fromkeys(range(1, count + 1), 14) | {2: 16, 3: 20, 4: 30}
+    # Widths keep the print at 8 points or more (a sheet wider than the page is printed smaller).
+    maximum = dict.fromkeys(range(1, count + 1), 12) | {1: 7, 2: 16, 3: 20, 4: 30, count - 1: 6, count: 10}
     minimum = dict.fromkeys(range(1, count + 1), 6) | {4: 24}
     widths = layout.widths(minimum, maximum)
     print_setup(ws, plan, fy, f"1:{header_row}")
@@ -545,7 +629,6 @@ def write_indicator_list(ws, progress: PlanProgress) -> None:
 def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> list[tuple[object, str]]:
     indicator, result = row.indicator, row.evaluation
     actuals = row.actuals
-    style = number_style(decimals_of(indicator, actuals))
     return [
         (indicator.code, "表の中央"),
         (f"{row.policy.numeral} {row.policy.title}", "表の文字"),
@@ -554,10 +637,10 @@ def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> lis
         (indicator.unit, "表の中央"),
         (Direction(indicator.direction).label, "表の中央"),
         (year_header(indicator.baseline_fy) if indicator.has_baseline else NO_BASELINE, "表の中央"),
-        (number(indicator.baseline_value), style),
-        *((number(actuals.get(year)) if year <= fy else None, style) for year in years),
+        (number(indicator.baseline_value), written_style(indicator.baseline_value)),
+        *((number(actuals.get(year)), written_style(actuals.get(year))) for year in years),
         (year_header(indicator.target_fy) if indicator.has_target else NO_BASELINE, "表の中央"),
-        (number(indicator.target_value), style),
+        (number(indicator.target_value), written_style(indicator.target_value)),
         (rate(result.achievement_rate), "表の率"),
         (rate(result.progress_rate), "表の率"),
         (result.grade.mark, "表の中央"),
@@ -577,6 +660,7 @@ POLICY_WIDTHS = {CODE: 11, NAME: 42, CHART: 52, ITEM: 15, VALUE: 12}
 
 def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> None:
     plan, fy = progress.plan, progress.fy
+    years = [year for year in plan.fiscal_years if year <= fy]  # no empty rows for years to come
     layout = Layout()
     layout.add((f"{policy_sheet_name(policy.policy)}　{policy.policy.title}", "表題"), height=26)
     layout.add((f"{plan.title}（{as_of_label(fy)}）", None))
@@ -587,22 +671,26 @@ def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> No
         header = layout.add(
             *(
                 (header, "表の見出し")
-                for header in ["指標コード", "成果指標", "基準値・実績値・目標値", "項目", "値"]
+                for header in ["コード", "成果指標", "基準値・実績値・目標値", "項目", "値"]
             )
         )
         layout.keep_together(heading, header)
         for index, row in enumerate(measure.indicators):
-            first, last = write_indicator_block(layout, row, list(plan.fiscal_years), fy)
-            layout.keep_together(heading if index == 0 else first, last)
-            chart = indicator_chart(
-                ws, row, fy, first, first + len(plan.fiscal_years) + 1, progress.grade_scale
+            first, last = write_indicator_block(layout, row, years, fy)
+            reason = layout.add(
+                ("評価の理由", "表の文字"),
+                (row.reason, "表の文章"),
+                (f"評価の補足：{row.grade_note}" if row.grade_note else "", "表の文章"),
+                ("", "表の文字"),
+                ("", "表の文字"),
             )
+            layout.keep_together(heading if index == 0 else first, reason)
+            chart = indicator_chart(ws, row, fy, first, first + len(years) + 1, progress.grade_scale)
             chart.anchor = anchor_over(CHART, CHART, first, last)
             layout.charts.append(chart)
-        heading = layout.blank()
-        layout.keep_together(heading, write_narratives(layout, measure, fy))
+        write_narratives(layout, measure, fy, heading=layout.blank(), title_rows=2)
     print_setup(ws, plan, fy, "1:2")
-    write_layout(ws, layout, POLICY_WIDTHS, title_rows=2)
+    write_layout(ws, layout, POLICY_WIDTHS, title_rows=2, break_lines=True)
 
 
 def write_indicator_block(
@@ -611,15 +699,21 @@ def write_indicator_block(
     """An indicator's rows; returns the first and the last. The chart's values start at the first."""
     indicator, result = row.indicator, row.evaluation
     actuals = row.actuals
-    style = number_style(decimals_of(indicator, actuals))
     baseline = (
         f"基準値（{short_label(indicator.baseline_fy)}）" if indicator.has_baseline else "基準値（なし）"
     )
     target = f"目標値（{short_label(indicator.target_fy)}）" if indicator.has_target else "目標値（なし）"
     items = [
-        (baseline, number(indicator.baseline_value), style),
-        *((year_header(year), number(actuals.get(year)) if year <= fy else None, style) for year in years),
-        (target, number(indicator.target_value), style),
+        (baseline, number(indicator.baseline_value), written_style(indicator.baseline_value)),
+        *(
+            (
+                year_header(year),
+                number(actuals.get(year)) if year <= fy else None,
+                written_style(actuals.get(year)),
+            )
+            for year in years
+        ),
+        (target, number(indicator.target_value), written_style(indicator.target_value)),
         ("達成率", rate(result.achievement_rate), "表の率"),
         ("進捗率", rate(result.progress_rate), "表の率"),
         ("評価", grade_header(result.grade), "表の中央"),
@@ -709,29 +803,68 @@ def tick_step(largest: float) -> float:
     return next(m * magnitude for m in (1, 2, 5, 10) if largest / 5 <= m * magnitude)
 
 
-def write_narratives(layout: Layout, measure: MeasureProgress, fy: int) -> int:
-    """Per year up to fy: 主な取組 and 課題・改善事項・方針 side by side, one bullet per row.
+def narrative_columns(column_width: int) -> int:
+    """How many display columns of 11-point Japanese a narrative column holds, with room for a hanging mark."""
+    return floor(column_width - 1.5) - 2
 
-    One bullet per row, rather than a year per cell, lets a long year break across pages and keeps every
-    row under Excel's 409-point limit. Returns the first row under the header.
+
+NARRATIVE_HEADER = (
+    ("年度", "表の見出し"),
+    ("主な取組", "表の見出し"),
+    ("課題・改善事項・方針", "表の見出し"),
+)
+MIN_LINES_ON_A_PAGE = 3  # fewer lines of a year than this go to the next page with the rest
+
+
+def write_narratives(
+    layout: Layout, measure: MeasureProgress, fy: int, heading: int, title_rows: int
+) -> None:
+    """Per year up to fy, one row: its 主な取組 in one cell and its 課題・改善事項・方針 beside it.
+
+    The text is broken into lines here, as Japanese is broken (plans/linebreaks.py), so that no printed line
+    starts with 「、」 or 「。」 whatever program prints it; and pages are counted here, so that a year that
+    does not fit in what is left of a page fills it and continues on the next, under the table's header
+    repeated, marked 「（続き）」, rather than leaving half a page empty. `heading` is the row above the table,
+    kept on the page of its header.
     """
-    header = layout.add(
-        ("年度", "表の見出し"), ("主な取組", "表の見出し"), ("課題・改善事項・方針", "表の見出し")
-    )
+    # The heading and the header go together, with room for a few lines under them, or to the next page.
+    layout.keep_together(heading, heading + 1)
+    if (
+        layout.room_left(POLICY_WIDTHS, title_rows)
+        < 2 * DEFAULT_ROW_HEIGHT + MIN_LINES_ON_A_PAGE * LINE_HEIGHT + 4
+    ):
+        layout.break_after(heading - 1)
+    layout.add(*NARRATIVE_HEADER)
     published = [n for n in measure.narratives if n.fiscal_year <= fy]
     years = sorted({n.fiscal_year for n in published})
     if not years:
         layout.add(("", "表の文章"), ("記載なし", "表の文章"), ("記載なし", "表の文章"))
+    most = (MAX_ROW_HEIGHT - 4) // LINE_HEIGHT
     for year in years:
-        initiatives = published_bullets(published, year, "initiatives")
-        issues = published_bullets(published, year, "issues")
-        for index in range(max(len(initiatives), len(issues))):
-            layout.add(
-                (wareki(year), "表の文章"),  # on every row, for pages that begin mid-year
-                (initiatives[index] if index < len(initiatives) else "", "表の文章"),
-                (issues[index] if index < len(issues) else "", "表の文章"),
+        sections = [
+            linebreaks.wrap_paragraphs(
+                "\n".join(published_bullets(published, year, section)),
+                narrative_columns(POLICY_WIDTHS[column]),
             )
-    return header + 1
+            for section, column in (("initiatives", NAME), ("issues", CHART))
+        ]
+        label = wareki(year)
+        while any(sections):
+            fits = min(most, int((layout.room_left(POLICY_WIDTHS, title_rows) - 4) // LINE_HEIGHT))
+            needed = max(len(part) for part in sections)
+            if fits < min(needed, MIN_LINES_ON_A_PAGE):
+                layout.break_after(len(layout.rows))
+                layout.add(*NARRATIVE_HEADER)
+                fits = most
+            taken = [part[:fits] for part in sections]
+            sections = [part[fits:] for part in sections]
+            layout.add(
+                (label, "表の文章"), ("\n".join(taken[0]), "表の文章"), ("\n".join(taken[1]), "表の文章")
+            )
+            label = f"{wareki(year)}\n（続き）"
+            if any(sections):
+                layout.break_after(len(layout.rows))
+                layout.add(*NARRATIVE_HEADER)
 
 
 # --- The workbook ----------------------------------------------------------------------------------------

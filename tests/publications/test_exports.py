@@ -5,12 +5,14 @@ Expected figures are worked out by hand from fixtures/kumamoto_4th_plan.yaml, e.
 baseline → × 後退.
 """
 
+import html
 import re
 import shutil
 import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
+from plans import linebreaks
 from plans.models import GradeBand
 from publications.drafts import working_document
 from publications.exports import build_report
@@ -34,9 +37,10 @@ from tests.factories import (
 )
 
 EXPORTED_ON = date(2024, 5, 1)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # the printed report, to look at
 SHEETS = ["概要", "成果指標一覧", "基本方針Ⅰ", "基本方針Ⅱ", "基本方針Ⅲ"]
 LIST_HEADERS = [
-    "指標コード",
+    "コード",
     "基本方針",
     "取組",
     "成果指標",
@@ -45,15 +49,12 @@ LIST_HEADERS = [
     "基準値の年度",
     "基準値",
     "R2（2020）",
-    "R3（2021）",
-    "R4（2022）",
-    "R5（2023）",
-    "R6（2024）",
+    "R3（2021）",  # no columns for the years after the one reported
     "目標値の年度",
     "目標値",
     "達成率",
     "進捗率",
-    "評価（記号）",
+    "記号",
     "評価",
 ]
 NOTE = (
@@ -101,6 +102,38 @@ def overview_counts(wb):
 
 def texts(ws):
     return [cell.value for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+
+
+def bullets(text: str) -> list[str]:
+    """The bullets of a narrative cell, each as written: the cell breaks them into printed lines, and a
+    bullet starts at a line that begins with 「・」 or 「※」."""
+    found: list[str] = []
+    for line in text.split("\n") if text else []:
+        if line.startswith(("・", "※")) or not found:
+            found.append(line)
+        else:
+            found[-1] += line
+    return found
+
+
+def narrative_years(ws) -> list[tuple[str, str, str]]:
+    """(year, 主な取組, 課題・改善事項・方針) per measure and year, a year continued on the next page
+    (「令和2年度\n（続き）」) joined to its start."""
+    years: list[list[str]] = []
+    for label, initiatives, issues, *_ in ws.iter_rows(values_only=True):
+        if not str(label).startswith("令和"):
+            continue
+        year, *continued = label.split("\n")
+        if continued and years and years[-1][0] == year:
+            years[-1][1] += "\n" + (initiatives or "")
+            years[-1][2] += "\n" + (issues or "")
+        else:
+            years.append([year, initiatives or "", issues or ""])
+    return [tuple(year) for year in years]
+
+
+def all_bullets(ws) -> list[str]:
+    return [bullet for year in narrative_years(ws) for text in year[1:] for bullet in bullets(text.strip())]
 
 
 # --- The workbook ----------------------------------------------------------------------------------------
@@ -233,15 +266,16 @@ def test_the_list_row_of_1_1_1_keeps_numbers_as_numbers_with_their_two_decimals(
     assert row["R3（2021）"].value == 92.43
     assert isinstance(row["R3（2021）"].value, float)
     assert row["R3（2021）"].data_type == "n"
-    for header in ["基準値", "R2（2020）", "R3（2021）", "目標値"]:
-        assert row[header].number_format == "#,##0.00", header
-    assert row["R4（2022）"].value is None
+    # Each number as the source writes it: 95.1, 91.8, 92.43, 100.
+    formats = [row[header].number_format for header in ["基準値", "R2（2020）", "R3（2021）", "目標値"]]
+    assert formats == ["#,##0.0", "#,##0.0", "#,##0.00", "#,##0"]
+    assert "R4（2022）" not in row
     assert (row["目標値の年度"].value, row["目標値"].value) == ("R6（2024）", 100)
     assert row["達成率"].value == pytest.approx(0.924)  # 92.43％, rounded once to 92.4％ as it is graded
     assert row["達成率"].number_format == "0.0%"
     assert row["進捗率"].value == pytest.approx(-0.545)  # -2.67 / 4.9 = -54.49…％ → -54.5％
     assert row["進捗率"].number_format == "0.0%"
-    assert (row["評価（記号）"].value, row["評価"].value) == ("×", "後退")
+    assert (row["記号"].value, row["評価"].value) == ("×", "後退")
 
 
 def test_the_list_row_of_3_1_1_shows_whole_numbers_and_a_rate_over_100_percent(kumamoto_plan):
@@ -249,11 +283,11 @@ def test_the_list_row_of_3_1_1_shows_whole_numbers_and_a_rate_over_100_percent(k
 
     assert row["R2（2020）"].value == 5233
     assert row["R2（2020）"].number_format == "#,##0"
-    assert row["R3（2021）"].value is None  # not yet known at the end of FY2020
+    assert "R3（2021）" not in row  # not yet known at the end of FY2020: no column
     assert row["目標値"].value == 1200
     assert row["達成率"].value == pytest.approx(4.361)  # 5233 / 1200 = 436.08…％ → 436.1％
     assert row["進捗率"].value == pytest.approx(6.633)  # (5233 − 484) / (1200 − 484) = 663.27…％ → 663.3％
-    assert (row["評価（記号）"].value, row["評価"].value) == ("◎", "達成")
+    assert (row["記号"].value, row["評価"].value) == ("◎", "達成")
 
 
 def test_the_list_row_of_3_1_1_at_fy2021_uses_that_years_actual(report_2021):
@@ -278,7 +312,7 @@ def test_the_list_freezes_its_header_and_filters_the_whole_table(report_2021):
     ws = report_2021["成果指標一覧"]
 
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:S12"
+    assert ws.auto_filter.ref == "A2:P12"  # 16 columns: the years R2 and R3
 
 
 def test_the_list_columns_are_as_wide_as_their_japanese_text(report_2021):
@@ -307,9 +341,9 @@ def test_a_policy_sheet_shows_each_indicators_values_beside_its_chart(report_202
     ws = report_2021["基本方針Ⅰ"]
     rows = list(ws.iter_rows(values_only=True))
     first = next(i for i, row in enumerate(rows) if row[0] == "1-1-1")
-    items = {row[3]: row[4] for row in rows[first : first + 10]}
+    items = {row[3]: row[4] for row in rows[first : first + 7]}
 
-    assert rows[first][1] == "民生委員・児童委員、主任児童委員の定員充足率"
+    assert rows[first][1].replace("\n", "") == "民生委員・児童委員、主任児童委員の定員充足率"
     assert items["基準値（H30）"] == 95.1
     assert items["R3（2021）"] == 92.43
     assert items["目標値（R6）"] == 100
@@ -319,22 +353,47 @@ def test_a_policy_sheet_shows_each_indicators_values_beside_its_chart(report_202
 
 def test_policy_sheets_carry_the_narratives_with_the_note_as_written(report_2021):
     ws = report_2021["基本方針Ⅱ"]
-    row = next(row for row in ws.iter_rows() if row[1].value == NOTE)
+    year = next(year for year in narrative_years(ws) if NOTE in bullets(year[1].strip()))
 
-    assert row[0].value == "令和2年度"
-    assert row[1].alignment.wrap_text is True
+    assert year[0] == "令和2年度"
+    assert all(
+        row[1].alignment.wrap_text for row in ws.iter_rows() if str(row[0].value).startswith("令和2年度")
+    )
     assert (
         "・高齢者見守り事業については、新型コロナウィルス感染拡大防止の観点から、電話や戸外からの見守りを行うなど工夫して行った。"
-        in texts(ws)
+        in all_bullets(ws)
     )
-    assert "・新しい生活様式の中での地域活動支援として、ICTを利用した取り組みを加速させていく。" in texts(ws)
+    assert (
+        "・新しい生活様式の中での地域活動支援として、ICTを利用した取り組みを加速させていく。"
+        in all_bullets(ws)
+    )
+
+
+def test_each_year_of_a_measure_is_one_cell_per_section_beside_each_other(report_2021):
+    years = narrative_years(report_2021["基本方針Ⅰ"])
+
+    # 取組1-1 in the plan file: FY2020 has four 主な取組 and no 課題; FY2021 five and four.
+    counts = [(year, len(bullets(a.strip())), len(bullets(b.strip()))) for year, a, b in years[:2]]
+    assert counts == [("令和2年度", 4, 0), ("令和3年度", 5, 4)]
+
+
+def test_no_line_of_a_narrative_cell_starts_with_a_closing_mark(report_2021):
+    lines = [
+        line
+        for name in ("基本方針Ⅰ", "基本方針Ⅱ", "基本方針Ⅲ")
+        for text in texts(report_2021[name])
+        for line in text.split("\n")
+    ]
+
+    assert len(lines) > 200
+    assert [line for line in lines if line[:1] in "、。，．）」』】！？"] == []
 
 
 def test_narratives_written_after_the_as_of_year_are_left_out(kumamoto_plan):
     ws = workbook(kumamoto_plan, 2020)["基本方針Ⅱ"]
 
-    assert NOTE in texts(ws)
-    assert not any("ICTを利用した取り組み" in text for text in texts(ws))  # a 2021 issue
+    assert NOTE in all_bullets(ws)
+    assert not any("ICTを利用した取り組み" in text for text in all_bullets(ws))  # a 2021 issue
 
 
 @pytest.mark.django_db
@@ -347,11 +406,11 @@ def test_a_plan_without_indicators_or_values_still_exports():
 
     row = list_row(wb, "1-1-1")
     assert (row["基準値の年度"].value, row["目標値の年度"].value) == ("なし", "なし")
-    assert (row["達成率"].value, row["評価（記号）"].value, row["評価"].value) == (None, "－", "評価対象外")
+    assert (row["達成率"].value, row["記号"].value, row["評価"].value) == (None, "－", "評価対象外")
     assert "記載なし" in texts(wb["基本方針Ⅰ"])
     empty = workbook(make_plan(slug="empty-2", title="空の計画"), 2020)
     assert empty.sheetnames == ["概要", "成果指標一覧"]
-    assert empty["成果指標一覧"].auto_filter.ref == "A2:S2"
+    assert empty["成果指標一覧"].auto_filter.ref == "A2:O2"  # one year column, R2
 
 
 # --- Public data only, in a fixed number of queries ------------------------------------------------------
@@ -370,7 +429,7 @@ def test_drafts_stay_out_of_the_report():
     wb = workbook(plan, 2020)
 
     row = list_row(wb, "1-1-1")
-    assert (row["R2（2020）"].value, row["R3（2021）"].value) == (40, None)
+    assert row["R2（2020）"].value == 40 and "R3（2021）" not in row
     assert row["R2（2020）"].number_format == "#,##0"  # the draft's decimal does not count either
     assert "・公開した取組" in texts(wb["基本方針Ⅰ"])
     assert not any("下書き" in text for text in texts(wb["基本方針Ⅰ"]))
@@ -465,6 +524,8 @@ def test_libreoffice_prints_every_sheet_one_landscape_a4_page_wide(kumamoto_plan
     )
     pdf = tmp_path / "report.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "report-2021.pdf")
 
     info = subprocess.run([pdfinfo, "-f", "1", "-l", "1000", str(pdf)], capture_output=True, text=True).stdout
     sizes = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
@@ -484,10 +545,41 @@ def test_libreoffice_prints_every_sheet_one_landscape_a4_page_wide(kumamoto_plan
     # Each check names a cell of the first column and one of the last: on one page, nothing was cut off.
     overview = page_with("計画全体")
     assert "－ 評価対象外" in overview and "10" in overview
-    listing = page_with("評価（記号）")
-    assert "指標コード" in listing
+    listing = page_with("記号")
+    assert "コード" in listing
     assert "3-3-1" in listing and "1,555" in listing and "-11.7%" in listing
-    assert len([page for page in pages if "評価（記号）" in page]) == 1
+    assert len([page for page in pages if "成果指標一覧" in page and "記号" in page]) == 1
     policy = page_with("取組3-3")
     assert "3-3-1" in policy and "「赤い羽根共同募金」を行った団体数" in policy and "× 後退" in policy
-    assert any(NOTE[:20] in page for page in pages)
+    reading = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
+    first_sentence = NOTE[: NOTE.index("。") + 1]
+    assert first_sentence in "".join(reading.split())  # its printed lines read in order
+
+    # Printed as a Japanese report: no serif font beside the Japanese, no line starting with 「、」 or 「。」,
+    # and the list of indicators at 8 points or more.
+    fonts = subprocess.run([required_program("pdffonts"), str(pdf)], capture_output=True, text=True).stdout
+    names = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
+    assert names and not [name for name in names if "Serif" in name or "Times" in name or "Mincho" in name]
+    boxes = subprocess.run([pdftotext, "-bbox-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    firsts = [html.unescape(words[0]) for words in map(WORD.findall, LINE.findall(boxes)) if words]
+    assert len(firsts) > 500
+    assert [first for first in firsts if linebreaks.starts_badly(first)] == []
+    assert min(listing_word_heights(pdftotext, pdf, pages)) >= 8 * 0.7  # a glyph box is 0.7 of the size
+
+
+LINE = re.compile(r"<line[^>]*>(.*?)</line>", re.DOTALL)
+WORD = re.compile(r"<word[^>]*>(.*?)</word>")
+BOX = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>')
+
+
+def listing_word_heights(pdftotext, pdf, pages) -> list[float]:
+    """The heights of the words of the 成果指標一覧 page's table (its indicator codes and names)."""
+    number_ = next(n for n, page in enumerate(pages, 1) if "成果指標一覧" in page and "記号" in page)
+    page = subprocess.run(
+        [pdftotext, "-bbox", "-f", str(number_), "-l", str(number_), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [
+        float(bottom) - float(top) for top, bottom, word in BOX.findall(page) if re.match(r"\d-\d-\d", word)
+    ]

@@ -46,10 +46,11 @@ def page_text(client, url) -> str:
 
 
 def workbook_text(client, url) -> str:
-    """Every cell value of every sheet of the downloaded workbook, one per line."""
+    """Every cell value of every sheet of the downloaded workbook, one per line (a cell's own line breaks,
+    where the report breaks a long Japanese text for print, taken out)."""
     workbook = load_workbook(io.BytesIO(get(client, url).content))
     return "\n".join(
-        str(value)
+        str(value).replace("\n", "")
         for sheet in workbook.worksheets
         for row in sheet.iter_rows(values_only=True)
         for value in row
@@ -118,18 +119,18 @@ def test_the_fy2020_csv_has_no_actual_of_a_later_year(client, kumamoto_plan):
     assert {row["fiscal_year"] for row in rows if row["kind"] == "actual"} == {"2020"}
 
 
-def test_the_fy2020_excel_report_leaves_the_fy2021_column_empty(client, kumamoto_plan):
+def test_the_fy2020_excel_report_has_no_fy2021_column(client, kumamoto_plan):
     response = get(client, f"/plans/{SLUG}/report.xlsx?fy=2020")
 
     sheet = load_workbook(io.BytesIO(response.content))["成果指標一覧"]
     rows = list(sheet.iter_rows(values_only=True))
-    header_index = next(i for i, row in enumerate(rows) if "指標コード" in row)
+    header_index = next(i for i, row in enumerate(rows) if "コード" in row)
     header = rows[header_index]
-    fy2020, fy2021 = header.index("R2（2020）"), header.index("R3（2021）")
+    fy2020 = header.index("R2（2020）")
     indicators = [row for row in rows[header_index + 1 :] if row[0]]
     assert len(indicators) == 10
     assert Decimal(str(indicators[0][fy2020])) == Decimal("91.8")  # 1-1-1's FY2020 actual
-    assert [row[fy2021] for row in indicators] == [None] * 10
+    assert "R3（2021）" not in header
 
 
 # --- A year with only drafts ---------------------------------------------------------------------------------
