@@ -69,9 +69,7 @@ BASELINE_COLOUR, TARGET_COLOUR, OUTLINE = palette.excel(palette.GRID), "FFFFFF",
 # 11-point Japanese glyph takes a little over two. Rows are measured in points.
 DIGIT_PX = 7
 GLYPH_SPREAD = 1.05
-LINE_HEIGHT = (
-    15  # points per line of 11-point BIZ UDPゴシック in Excel (LibreOffice prints its Noto Sans CJK at 13.4)
-)
+LINE_HEIGHT = 17  # points per line of 11-point Japanese: Noto Sans CJK in LibreOffice takes 16, Yu Gothic 17
 MAX_ROW_HEIGHT = 409  # Excel's limit
 DEFAULT_ROW_HEIGHT = 18  # one line of 11-point Japanese, written on every row so that both programs agree
 # A4 landscape within the margins set by print_setup, in points and in pixels (96 per inch).
@@ -81,7 +79,7 @@ PRINTABLE_HEIGHT = 595.3 - 2 * MARGIN_END * 72
 OVERVIEW_CHART_HEIGHT = 210
 # The share of the page counted on when laying out pages: LibreOffice takes the header and the footer out of
 # the page as well as the margins, and both programs round row heights their own way.
-ROOM = 0.9
+ROOM = 0.93
 
 # Every cell names a Japanese font, so that numbers and Latin text never fall back to a serif font beside the
 # Japanese: BIZ UDPゴシック (a universal-design font that Windows has had since 2018). charset 128 (Shift_JIS)
@@ -357,7 +355,7 @@ def write_layout(
     for row in layout.rows if break_lines else ():
         for column, cell in enumerate(row, 1):
             if cell is not None and cell[1] in WRAPPING and isinstance(cell[0], str) and column in widths:
-                room = floor((widths[column] - 1.5) / BOLD.get(cell[1], 1))
+                room = floor((widths[column] - 1.5) / (GLYPH_SPREAD * BOLD.get(cell[1], 1)))
                 lines = cell[0].split("\n")
                 if any(linebreaks.width(line) > room for line in lines):  # room kept for a hanging mark
                     row[column - 1] = ("\n".join(linebreaks.wrap_paragraphs(cell[0], room - 2)), cell[1])
@@ -805,7 +803,7 @@ def tick_step(largest: float) -> float:
 
 def narrative_columns(column_width: int) -> int:
     """How many display columns of 11-point Japanese a narrative column holds, with room for a hanging mark."""
-    return floor(column_width - 1.5) - 2
+    return floor((column_width - 1.5) / GLYPH_SPREAD) - 2
 
 
 NARRATIVE_HEADER = (
