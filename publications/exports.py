@@ -653,7 +653,7 @@ def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> lis
 # drawn from. The narratives below use the wide columns B and C. Five columns print one page wide at
 # nearly full size, where a row of fifteen numbers per indicator would shrink the text to two thirds.
 CODE, NAME, CHART, ITEM, VALUE = 1, 2, 3, 4, 5
-POLICY_WIDTHS = {CODE: 11, NAME: 42, CHART: 52, ITEM: 15, VALUE: 12}
+POLICY_WIDTHS = {CODE: 11, NAME: 42, CHART: 52, ITEM: 16, VALUE: 12}
 
 
 def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> None:
