@@ -37,6 +37,7 @@ def chart_name(code: str, mini: bool = False) -> str:
 
 GRADES_CHART = "charts/grades.svg"
 CSV_FILE, JSON_FILE, REPORT_FILE = "data.csv", "data.json", "report.xlsx"
+EVALUATION_FILE = "evaluation.csv"
 
 
 def grade_chart_title(fy: int) -> str:
@@ -64,6 +65,7 @@ def files_of(publication: Publication):
         )
     yield GRADES_CHART, lambda: charts.grade_summary_svg(shown.counts, grade_chart_title(shown.fy)).encode()
     yield CSV_FILE, lambda: opendata.indicators_csv(shown).encode()
+    yield EVALUATION_FILE, lambda: opendata.evaluation_csv(shown).encode()
     yield JSON_FILE, lambda: opendata.publication_json_text(publication).encode()
     yield REPORT_FILE, lambda: build_report(shown, publication.published_at.date())
 

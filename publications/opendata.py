@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from indicators.models import Direction
 from plans.fiscal_years import wareki
 from plans.spreadsheets import csv_text
 from publications.progress import IndicatorProgress, PlanProgress
@@ -85,3 +86,108 @@ def publication_json_text(publication) -> str:
     """
     data = {"publication": publication_meta(publication)} | json.loads(publication.content)
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# --- 評価の一覧: one row per indicator, Japanese headings, with a data dictionary --------------------------
+
+# (heading, type, unit, meaning): the data dictionary (項目定義) of the evaluation CSV, in column order. The
+# same list writes the CSV's heading row, the dictionary file and the table in docs/api.md (a test compares).
+EVALUATION_COLUMNS = [
+    ("計画ID", "文字列", "", "計画の識別子（URL の一部）"),
+    ("計画名", "文字列", "", "計画の名称"),
+    ("評価年度", "整数", "年度（西暦）", "この評価がどの年度の末時点のものか"),
+    ("評価年度（和暦）", "文字列", "", "評価年度の和暦（例: 令和3年度）"),
+    ("指標コード", "文字列", "", "成果指標の番号（基本方針-取組-指標）"),
+    ("基本方針", "文字列", "", "基本方針の番号と名称"),
+    ("取組", "文字列", "", "取組の番号と名称"),
+    ("成果指標", "文字列", "", "成果指標の名称"),
+    ("単位", "文字列", "", "値の単位（％、人、回 など）"),
+    ("目指す方向", "文字列", "", "増やす・減らす・維持する"),
+    ("基準値の年度", "整数", "年度（西暦）", "基準値の年度。基準値がなければ空欄"),
+    ("基準値の年度（和暦）", "文字列", "", "基準値の年度の和暦。基準値がなければ空欄"),
+    ("基準値", "数値", "単位の列のとおり", "計画の起点の値。なければ空欄（0 とは別です）"),
+    (
+        "実績値の年度",
+        "整数",
+        "年度（西暦）",
+        "評価に使った実績値の年度（評価年度以前で最新）。実績値がなければ空欄",
+    ),
+    ("実績値の年度（和暦）", "文字列", "", "実績値の年度の和暦"),
+    ("実績値", "数値", "単位の列のとおり", "評価に使った実績値。なければ空欄（0 とは別です）"),
+    ("目標値の年度", "整数", "年度（西暦）", "目標値の年度。数値目標がなければ空欄"),
+    ("目標値の年度（和暦）", "文字列", "", "目標値の年度の和暦"),
+    ("目標値", "数値", "単位の列のとおり", "目標値。数値目標がなければ空欄"),
+    (
+        "達成率",
+        "数値",
+        "％",
+        "実績値 ÷ 目標値（減らす指標は 目標値 ÷ 実績値）。小数第1位に四捨五入。計算できなければ空欄",
+    ),
+    (
+        "進捗率",
+        "数値",
+        "％",
+        "（実績値 − 基準値）÷（目標値 − 基準値）。小数第1位に四捨五入。計算できなければ空欄",
+    ),
+    ("評価の記号", "文字列", "", "◎ ○ △ × － など（計画の評価方法による）"),
+    ("評価", "文字列", "", "達成・順調・遅れ・後退・評価対象外 など"),
+    ("評価の理由", "文字列", "", "その評価になった理由の一文"),
+    ("評価の補足", "文字列", "", "担当課が書いた、評価の主な理由の一文。なければ空欄"),
+]
+
+
+def _blank(value) -> str:
+    """A cell: empty for no value, so that a missing value and 0 stay distinct."""
+    return "" if value is None else format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def evaluation_csv(progress: PlanProgress) -> str:
+    """The evaluation of every indicator at the publication's year, one row each, Japanese headings.
+    UTF-8 with a byte-order mark, CRLF, RFC 4180 (as indicators_csv)."""
+    rows = [[heading for heading, *_ in EVALUATION_COLUMNS]]
+    plan, fy = progress.plan, progress.fy
+    for row in progress.indicators:
+        indicator, result = row.indicator, row.evaluation
+        baseline_fy = indicator.baseline_fy if indicator.has_baseline else None
+        target_fy = indicator.target_fy if indicator.has_target else None
+        texts = [plan.slug, plan.title]
+        cells = [
+            fy,
+            wareki(fy),
+            indicator.code,
+            f"基本方針{row.policy.numeral} {row.policy.title}",
+            f"{row.measure.code} {row.measure.title}",
+            indicator.name,
+            indicator.unit,
+            Direction(indicator.direction).label,
+            baseline_fy,
+            wareki(baseline_fy) if baseline_fy else None,
+            indicator.baseline_value if indicator.has_baseline else None,
+            result.fy,
+            wareki(result.fy) if result.fy else None,
+            result.actual,
+            target_fy,
+            wareki(target_fy) if target_fy else None,
+            indicator.target_value if indicator.has_target else None,
+            result.achievement_rate,
+            result.progress_rate,
+            result.grade.mark,
+            result.grade.label,
+            row.reason,
+            row.grade_note,
+        ]
+        rows.append([csv_text(_blank(cell)) for cell in [*texts, *cells]])
+    return _csv(rows)
+
+
+def evaluation_dictionary_csv() -> str:
+    """The data dictionary (項目定義) of evaluation_csv, as a CSV of its own."""
+    return _csv([["項目名", "型", "単位", "説明"], *(list(column) for column in EVALUATION_COLUMNS)])

@@ -29,10 +29,10 @@ class PublicationKeyConverter:
 
 
 class PublicationFileConverter:
-    """The name of one of a publication's files: a chart, the CSV, the JSON or the Excel report; nothing that
+    """The name of one of a publication's files: a chart, the CSVs, the JSON or the Excel report; nothing that
     could reach outside the publication's folder."""
 
-    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|data\.json|report\.xlsx"
+    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|evaluation\.csv|data\.json|report\.xlsx"
 
     def to_python(self, value: str) -> str:
         return value
@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/grades.svg", views.grade_chart, name="grade_chart"),
     path("plans/<slug:slug>/data.csv", views.plan_csv, name="csv"),
+    path("plans/<slug:slug>/evaluation.csv", views.plan_evaluation_csv, name="evaluation_csv"),
     path("plans/<slug:slug>/report.xlsx", views.report_xlsx, name="report"),
     path("plans/<slug:slug>/publications/", views.publications_list, name="publications"),
     path("plans/<slug:slug>/publications.atom", feeds.PublicationsFeed(), name="publications_feed"),
@@ -73,5 +74,6 @@ urlpatterns = [
         name="publication_file",
     ),
     path("api/plans/", views.api_plans, name="api_plans"),
+    path("api/evaluation-columns.csv", views.evaluation_columns, name="evaluation_columns"),
     path("api/plans/<slug:slug>/", views.api_plan, name="api_plan"),
 ]

@@ -519,6 +519,22 @@ def plan_csv(request, slug):
     return download(request, slug, artifacts.CSV_FILE, lambda p: f"{slug}-{p.fiscal_year}.csv")
 
 
+def plan_evaluation_csv(request, slug):
+    return download(
+        request, slug, artifacts.EVALUATION_FILE, lambda p: f"{slug}-{p.fiscal_year}-evaluation.csv"
+    )
+
+
+def evaluation_columns(request):
+    """The data dictionary (項目定義) of the evaluation CSV: the same for every plan and year."""
+    response = HttpResponse(
+        opendata.evaluation_dictionary_csv().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="evaluation-columns.csv"'
+    response["Cache-Control"] = REVALIDATE
+    return response
+
+
 @public_page()
 def indicator_csv(request, page, code):
     row = page.progress.find(code)
@@ -627,6 +643,10 @@ def publication_detail(request, slug, key):
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.CSV_FILE]),
                 "成果指標の数値（CSV形式、UTF-8）",
+            ),
+            (
+                reverse("public:publication_file", args=[slug, key, artifacts.EVALUATION_FILE]),
+                "成果指標ごとの評価の一覧（CSV形式、UTF-8、日本語の見出し）",
             ),
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.JSON_FILE]),

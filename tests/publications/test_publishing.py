@@ -717,6 +717,7 @@ FILES = [
     "charts/1-1-2-mini.svg",
     "charts/grades.svg",
     "data.csv",
+    "evaluation.csv",
     "data.json",
     "report.xlsx",
 ]
@@ -729,7 +730,7 @@ def test_the_files_of_a_publication_are_built_and_every_chart_is_stored(
         publication = publish_at(FIRST_PUBLISHED, world)
 
     build = ArtifactBuild.objects.get(publication=publication)
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 8, 8, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 9, 9, "")
     assert build.finished_at is not None
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     for name in FILES[:5]:
@@ -776,7 +777,7 @@ def test_an_approver_retries_a_failed_build_and_the_files_are_built(
     build = ArtifactBuild.objects.get(publication=publication)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:publications_publication_change", args=[publication.pk])
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 8, 8, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 9, 9, "")
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     assert client.get(f"/plans/{SLUG}/report.xlsx?fy=2020").status_code == 200
     assert stored(publication) == before
