@@ -14,15 +14,22 @@ PG_ADMIN := psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q
 # A load generator for `make bench` and `make soak`, which send requests only to 127.0.0.1.
 BENCH_APT_PACKAGES := wrk
 
-.PHONY: run test lint format install test-tools services bench-tools bench soak clean
+.PHONY: run test lint format install install-test test-tools services bench-tools bench soak clean
 
+# `make run` installs what running needs; `make test` adds the test tools (the [test] extras).
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
+
+install-test: $(VENV)/.test-installed
 
 node_modules/.installed: package.json
 	npm install --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error
@@ -61,7 +68,7 @@ run: install
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install test-tools services
+test: install-test test-tools services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -80,12 +87,12 @@ bench: install services bench-tools
 soak: install services bench-tools
 	$(PY) bench/soak.py
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-format: install
+format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -14,12 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from indicators import responsibility
-from indicators.models import Indicator, IndicatorValue
+from indicators.evaluation import display_value
+from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives import entry, history, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
 from initiatives.models import Narrative
 from plans.admin import IdentityReadOnlyAdmin, NoRevertHistoryAdmin
-from plans.fiscal_years import fiscal_year_label
+from plans.fiscal_years import fiscal_year_label, wareki
 from plans.models import Measure
 
 
@@ -40,7 +41,8 @@ def measures_for(user):
 
 @admin.register(Narrative)
 class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, IdentityReadOnlyAdmin):
-    list_display = ["short_text", "measure", "fiscal_year", "section", "position", "indicator"]
+    list_display = ["measure_code", "year_label", "section", "position", "short_text", "indicator_code"]
+    list_display_links = ["short_text"]
     list_filter = ["measure__policy__plan", "fiscal_year", "section", "measure"]
     list_select_related = ["measure__policy", "indicator"]
     search_fields = ["text"]
@@ -76,8 +78,21 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Identity
         super().save_model(request, obj, form, change)
 
     @admin.display(description="内容")
+    @admin.display(description="内容")
     def short_text(self, narrative):
-        return narrative.text if len(narrative.text) <= 40 else narrative.text[:40] + "…"
+        return narrative.text if len(narrative.text) <= 60 else narrative.text[:60] + "…"
+
+    @admin.display(description="取組", ordering="measure")
+    def measure_code(self, narrative):
+        return f"取組{narrative.measure.code}"
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def year_label(self, narrative):
+        return wareki(narrative.fiscal_year)
+
+    @admin.display(description="成果指標", ordering="indicator__code")
+    def indicator_code(self, narrative):
+        return narrative.indicator.code if narrative.indicator_id else "（取組全体）"
 
 
 class IndicatorValueForm(forms.ModelForm):
@@ -87,7 +102,7 @@ class IndicatorValueForm(forms.ModelForm):
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "fiscal_year", "value", "note"]
+        fields = ["indicator", "fiscal_year", "value", "note", "grade_note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +143,15 @@ class IndicatorValueForm(forms.ModelForm):
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, IdentityReadOnlyAdmin):
     form = IndicatorValueForm
-    list_display = ["indicator", "fiscal_year", "value", "note"]
+    list_display = [
+        "indicator_code",
+        "indicator_name",
+        "year_label",
+        "value_as_written",
+        "short_note",
+        "grade_note",
+    ]
+    list_display_links = ["indicator_name"]
     list_filter = ["indicator__plan", "fiscal_year", "indicator__measure__policy"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__code", "indicator__name"]
@@ -137,9 +160,31 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
         "fiscal_year",
         "value",
         "note",
+        "grade_note",
         "expected_version",
     ]
     identity_fields = ("indicator", "fiscal_year")
+
+    @admin.display(description="コード", ordering="indicator__code")
+    def indicator_code(self, value):
+        return value.indicator.code
+
+    @admin.display(description="成果指標", ordering="indicator__name")
+    def indicator_name(self, value):
+        return value.indicator.name
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def year_label(self, value):
+        return f"{wareki(value.fiscal_year)}（{value.fiscal_year}）"
+
+    @admin.display(description="備考")
+    def short_note(self, value):
+        return value.note if len(value.note) <= 30 else value.note[:30] + "…"
+
+    @admin.display(description="実績値", ordering="value")
+    def value_as_written(self, value):
+        return display_value(without_trailing_zeros(value.value), value.indicator.unit)
+
     change_list_template = "admin/entry/value_change_list.html"
 
     def get_queryset(self, request):

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators import responsibility
 from indicators.models import Indicator
-from plans.fiscal_years import period_problem
+from plans.fiscal_years import period_problem, wareki
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
 from plans.validators import multiline_text
 
@@ -85,7 +85,7 @@ class Narrative(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure_id}/{self.fiscal_year}/{self.get_section_display()}/{self.position}"
+        return f"取組{self.measure.code} {wareki(self.fiscal_year)}の{self.get_section_display()}（{self.position}番目）"
 
     def clean(self):
         if self.indicator_id and self.measure_id and self.indicator.measure_id != self.measure_id:

@@ -126,3 +126,39 @@ def test_a_clerk_enters_a_years_values_on_the_bulk_screen_and_an_approver_publis
     citizen.goto(indicator_page)
     expect(citizen.locator(".figures")).to_contain_text("95.5％")
     expect(citizen.locator(".updated")).to_contain_text("公表日")
+
+
+LONG_NAME = "ボランティア登録者等のうち地域福祉活動へのマッチングを行った件数（年間）と、その内訳の記録"
+
+
+@pytest.mark.parametrize(
+    "path", ["admin:indicators_indicatorvalue_changelist", "admin:initiatives_narrative_changelist"]
+)
+def test_the_value_and_narrative_lists_fit_a_1280_pixel_screen(site, page, screenshot_dir, path):
+    indicator = make_indicator(
+        site.plan.policies.get().measures.get(), code="1-1-3", name=LONG_NAME, unit="人", actuals={2021: "11"}
+    )
+    for fy in (2020, 2021):
+        indicator.measure.narratives.create(
+            fiscal_year=fy,
+            section="initiatives",
+            position=1,
+            indicator=indicator,
+            text="長い取組の内容。" * 20,
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site, "approver", reverse(path))
+
+    page.screenshot(path=screenshot_dir / f"admin-{path.split(':')[1]}-1280.png", full_page=True)
+    table = page.locator("#result_list")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("(t) => t.scrollWidth <= t.parentElement.clientWidth + 1", table.element_handle())
+
+
+def test_values_in_the_list_show_as_written_and_buttons_keep_their_japanese(site, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site, "approver", reverse("admin:indicators_indicatorvalue_changelist"))
+
+    values = page.locator("#result_list td.field-value_as_written").all_inner_texts()
+    assert "92.4％" in values and "5,233件" in values
+    assert "EXCEL" not in page.locator(".object-tools").inner_text()
