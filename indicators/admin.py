@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue
-from plans.admin import NoRevertHistoryAdmin
+from plans.admin import FiscalYearFieldsMixin, NoRevertHistoryAdmin
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(FiscalYearFieldsMixin, admin.TabularInline):
     """The indicator's values, as drafts. A value's year cannot be changed once it exists (a value moved to
     another year would be a change no reviewer sees); new years are entered on the bulk entry screen."""
 
@@ -77,7 +77,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(NoRevertHistoryAdmin):
+class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
     form = IndicatorForm
     list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure", "organisation"]
     list_display_links = ["code", "name"]

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.forms import fiscal_year_formfield
 from plans.grading import bands_problem
 from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
 
@@ -40,7 +41,17 @@ class ConstraintsCheckedForm(forms.ModelForm):
         return cleaned
 
 
-class IdentityReadOnlyAdmin(admin.ModelAdmin):
+class FiscalYearFieldsMixin:
+    """For a ModelAdmin or an inline: fiscal years typed as staff write them (2022, R4, 令和4年度), as the plan
+    file reads them."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return fiscal_year_formfield(db_field, **kwargs) or super().formfield_for_dbfield(
+            db_field, request, **kwargs
+        )
+
+
+class IdentityReadOnlyAdmin(FiscalYearFieldsMixin, admin.ModelAdmin):
     """Fields that say what a row is (its plan, indicator, year, section) cannot be changed once it exists:
     a row moved to another year or indicator would be a change no reviewer sees. Delete and re-create
     instead."""
