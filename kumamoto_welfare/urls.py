@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from kumamoto_welfare import views
 
-admin.site.site_header = "熊本市地域福祉計画 進捗管理"
-admin.site.site_title = "地域福祉計画 進捗管理"
-admin.site.index_title = "管理メニュー"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),

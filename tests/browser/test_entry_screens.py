@@ -162,3 +162,12 @@ def test_values_in_the_list_show_as_written_and_buttons_keep_their_japanese(site
     values = page.locator("#result_list td.field-value_as_written").all_inner_texts()
     assert "92.4％" in values and "5,233件" in values
     assert "EXCEL" not in page.locator(".object-tools").inner_text()
+
+
+def test_the_admin_index_leads_with_the_yearly_tasks(site, page, screenshot_dir):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site, "approver", reverse("admin:index"))
+
+    page.screenshot(path=screenshot_dir / "admin-index-1280.png", full_page=True)
+    expect(page.get_by_role("heading", name="毎年の作業")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
