@@ -79,6 +79,10 @@ class IndicatorForm(forms.ModelForm):
 @admin.register(Indicator)
 class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
     form = IndicatorForm
+
+    class Media:
+        js = ["js/indicator-form.js"]  # 許容幅 shown only for 維持する
+
     list_display = ["code", "name", "unit", "direction", "baseline", "target", "measure", "organisation"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "measure__policy", "direction", "organisation"]

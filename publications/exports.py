@@ -790,6 +790,9 @@ def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int, 
         chart.y_axis.scaling.min = 0
     if values and max(values) > 0:
         chart.y_axis.majorUnit = tick_step(float(max(values)))
+    rate_to_100 = evaluation.unit_kind(indicator.unit) == "percent" and not indicator.may_exceed_100
+    if rate_to_100 and values and max(values) <= 100:
+        chart.y_axis.scaling.max = 100  # a rate stops at 100 ％, as on the web
     keep_axes(chart, 8)
     return chart
 

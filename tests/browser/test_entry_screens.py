@@ -171,3 +171,15 @@ def test_the_admin_index_leads_with_the_yearly_tasks(site, page, screenshot_dir)
     page.screenshot(path=screenshot_dir / "admin-index-1280.png", full_page=True)
     expect(page.get_by_role("heading", name="毎年の作業")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_the_tolerance_field_shows_only_for_an_indicator_to_maintain(site, page, django_user_model):
+    django_user_model.objects.create_superuser("administrator", password=PASSWORD)
+    indicator = site.plan.indicators.get(code="1-1-1")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site, "administrator", reverse("admin:indicators_indicator_change", args=[indicator.pk]))
+
+    tolerance = page.locator(".form-row.field-tolerance")
+    expect(tolerance).to_be_hidden()  # 増やす
+    page.locator("#id_direction").select_option("maintain")
+    expect(tolerance).to_be_visible()

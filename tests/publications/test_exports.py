@@ -9,6 +9,7 @@ import html
 import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -582,4 +583,22 @@ def listing_word_heights(pdftotext, pdf, pages) -> list[float]:
     ).stdout
     return [
         float(bottom) - float(top) for top, bottom, word in BOX.findall(page) if re.match(r"\d-\d-\d", word)
+    ]
+
+
+def test_an_indicator_chart_of_a_rate_stops_its_axis_at_100_percent(kumamoto_plan):
+    report = build_report(shown(kumamoto_plan, 2021), exported_on=EXPORTED_ON)
+    with zipfile.ZipFile(BytesIO(report)) as archive:
+        charts = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/")]
+
+    def axis_max(code):
+        chart = next(chart for chart in charts if f"<v>{code}</v>" in chart)
+        return re.findall(r'<max val="([^"]+)"', chart)
+
+    # 1-1-1, 2-1-2 and 3-2-1 are rates in ％ with every value at or below 100; 3-1-1 is a count.
+    assert [axis_max(code) for code in ("1-1-1", "2-1-2", "3-2-1", "3-1-1")] == [
+        ["100"],
+        ["100"],
+        ["100"],
+        [],
     ]
