@@ -344,26 +344,12 @@ def indicator_layout(
             mark = expected.get(slot.fy)
             if mark is not None:
                 mark_y = _r(y_of(mark))
-                lines.append(
-                    Line(
-                        _r(centre - bar_width / 2 - 5),
-                        mark_y,
-                        _r(centre + bar_width / 2 + 5),
-                        mark_y,
-                        WHITE,
-                        5,
-                    )
-                )
-                lines.append(
-                    Line(
-                        _r(centre - bar_width / 2 - 5),
-                        mark_y,
-                        _r(centre + bar_width / 2 + 5),
-                        mark_y,
-                        MUTED,
-                        3,
-                    )
-                )
+                ends = (_r(centre - bar_width / 2 - 5), _r(centre + bar_width / 2 + 5))
+                for stroke, width in (
+                    (WHITE, 5),
+                    (MUTED, 3),
+                ):  # a white edge keeps the mark apart from the bar
+                    lines.append(Line(ends[0], mark_y, ends[1], mark_y, stroke, width))
             if crowded and index not in key:
                 continue
             if value >= 0:

@@ -45,10 +45,7 @@ def value_rows(row: IndicatorProgress) -> list[tuple[str, int, Decimal]]:
 
 def indicators_csv(progress: PlanProgress, rows: list[IndicatorProgress] | None = None) -> str:
     """The long-format CSV: one line per value. UTF-8 with a byte-order mark, for Excel in Japan."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    lines = [CSV_COLUMNS]
     for row in progress.indicators if rows is None else rows:
         indicator = row.indicator
         for kind, fy, value in value_rows(row):
@@ -62,8 +59,8 @@ def indicators_csv(progress: PlanProgress, rows: list[IndicatorProgress] | None 
                 indicator.direction,
                 kind,
             ]
-            writer.writerow([*map(csv_text, texts), fy, wareki(fy), format(value, "f")])
-    return buffer.getvalue()
+            lines.append([*map(csv_text, texts), fy, wareki(fy), format(value, "f")])
+    return _csv(lines)
 
 
 def publication_meta(publication) -> dict:
@@ -141,7 +138,8 @@ def _blank(value) -> str:
     return "" if value is None else format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def _csv(rows: list[list[str]]) -> str:
+def _csv(rows: list[list]) -> str:
+    """UTF-8 with a byte-order mark (for Excel in Japan), CRLF, RFC 4180 quoting."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
