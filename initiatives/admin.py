@@ -225,7 +225,7 @@ class IndicatorValueAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Ide
         return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
 
     def _plan_year(self, request):
-        form = PlanYearForm(request.GET or None)
+        form = PlanYearForm(request.GET or None, work=self.admin_site.year_work())
         if request.GET and form.is_valid():
             return form, form.cleaned_data["plan"], form.cleaned_data["fy"]
         return form, None, None

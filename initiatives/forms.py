@@ -13,13 +13,34 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class PlanYearForm(forms.Form):
+    """The plan and year of the entry and publish screens.
+
+    work maps a plan's pk to where its work is (an object with fy, the year to open at, and draft_years); the
+    admin site gives it, since the drafts are known only above this app. The form opens at the first plan with
+    drafts waiting and at that plan's year, and marks each year that has drafts.
+    """
+
     plan = forms.ModelChoiceField(Plan.objects.all(), label="計画", empty_label=None)
     fy = forms.TypedChoiceField(label="年度", coerce=int, choices=[])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, work: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        years = sorted({fy for plan in Plan.objects.all() for fy in plan.fiscal_years})
-        self.fields["fy"].choices = [(fy, fiscal_year_label(fy)) for fy in years]
+        plans = list(Plan.objects.all())
+        work = work or {}
+        years = sorted({fy for plan in plans for fy in plan.fiscal_years})
+        with_drafts = {fy for item in work.values() for fy in item.draft_years}
+        self.fields["fy"].choices = [
+            (fy, fiscal_year_label(fy) + (" ― 下書きあり" if fy in with_drafts else "")) for fy in years
+        ]
+        self.drafts_waiting = [
+            (plan, [fiscal_year_label(fy) for fy in work[plan.pk].draft_years])
+            for plan in plans
+            if plan.pk in work and work[plan.pk].draft_years
+        ]
+        opening = next((plan for plan, _years in self.drafts_waiting), plans[0] if plans else None)
+        if opening is not None and opening.pk in work:
+            self.initial.setdefault("plan", opening.pk)
+            self.initial.setdefault("fy", work[opening.pk].fy)
 
     def clean(self):
         cleaned = super().clean()

@@ -57,6 +57,13 @@ class WelfareAdminSite(admin.AdminSite):
         }
         return super().index(request, context)
 
+    def year_work(self) -> dict:
+        """Each plan's pk → where its yearly work is (publications.status.YearWork), for the year choosers."""
+        from plans.models import Plan
+        from publications.status import year_work
+
+        return {plan.pk: year_work(plan) for plan in Plan.objects.all()}
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         for app in apps:

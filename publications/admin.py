@@ -100,7 +100,7 @@ class PublicationAdmin(admin.ModelAdmin):
         """公表: a 承認者 sees what publishing the year would change, then confirms."""
         if not request.user.has_perm(publishing.PUBLISH_PERMISSION):
             raise PermissionDenied
-        chooser = PlanYearForm(request.GET or None)
+        chooser = PlanYearForm(request.GET or None, work=self.admin_site.year_work())
         context = {
             **self.admin_site.each_context(request),
             "title": "公表（下書きの確認と公表）",

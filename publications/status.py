@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from indicators.models import Indicator, IndicatorValue
 from initiatives.models import Narrative
@@ -71,6 +71,25 @@ def plan_statuses(today: date) -> list[PlanStatus]:
         ).count()
         statuses.append(PlanStatus(plan, year_statuses, unassigned))
     return statuses
+
+
+@dataclass(frozen=True)
+class YearWork:
+    """Where a plan's yearly work is: the year the entry and publish screens open at, and the years with drafts."""
+
+    fy: int
+    draft_years: tuple[int, ...]
+
+
+def year_work(plan: Plan) -> YearWork:
+    """The latest year with drafts waiting; else the year after the last publication (within the plan)."""
+    drafts = tuple(
+        fy for fy in plan.fiscal_years if _changed_since(plan, fy, Publication.objects.current(plan, fy))
+    )
+    if drafts:
+        return YearWork(drafts[-1], drafts)
+    last = Publication.objects.filter(plan=plan).aggregate(last=Max("fiscal_year"))["last"]
+    return YearWork(plan.start_fy if last is None else min(last + 1, plan.end_fy), ())
 
 
 def _changed_since(plan: Plan, fy: int, publication: Publication | None) -> bool:
