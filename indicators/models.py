@@ -262,6 +262,8 @@ class Indicator(models.Model):
                 min(actual_years, default=None),
             )
             problems = {**years, **problems}
+            if problem := self.plan.organisation_problem(self.organisation):
+                problems["organisation"] = problem
         if problems:  # the rule every door applies to the values of this unit
             raise ValidationError(problems)
 

@@ -63,9 +63,7 @@ class ValueEntry:
     value: Decimal | None
     note: str
     version: int  # the indicator's version when the form or template was made
-    grade_note: str | None = (
-        None  # 評価の補足; None leaves it as it is (the Excel template has no column for it)
-    )
+    grade_note: str | None = None  # 評価の補足; None leaves it as it is (a template made before its column)
 
 
 def latest_change(indicator: Indicator) -> str:

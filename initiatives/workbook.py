@@ -19,15 +19,16 @@ from defusedxml import sax as defused_sax
 from django.core import signing
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import GRADE_NOTE_LENGTH, Indicator, IndicatorValue
 from initiatives.entry import ValueEntry, parse_value
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from plans.spreadsheets import as_string
-from plans.validators import multiline_text
+from plans.validators import multiline_text, one_line_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,8 +36,22 @@ SHEET = "入力"
 META_SHEET = "template"
 MARKER = "kumamoto-welfare-entry-v1"
 HEADER_ROW = 4
-COLUMNS = ["指標コード", "成果指標", "単位", "年度", "前年度の値", "今年度の値（入力）", "備考（入力）", "版"]
-CODE, NAME, UNIT, YEAR, PREVIOUS, VALUE, NOTE, VERSION = range(1, 9)
+# 版 (hidden) is the indicator's version when the template was made: a save over someone else's later change
+# is refused. 評価の補足 comes after it, so that templates made before it had a column are still read.
+COLUMNS = [
+    "指標コード",
+    "成果指標",
+    "単位",
+    "年度",
+    "前年度の値",
+    "今年度の値（入力）",
+    "備考（入力）",
+    "版",
+    "評価の補足（入力・公開）",
+]
+CODE, NAME, UNIT, YEAR, PREVIOUS, VALUE, NOTE, VERSION, GRADE_NOTE = range(1, 10)
+EARLIER_COLUMNS = COLUMNS[:VERSION]  # the template before 評価の補足: its rows keep their notes
+VERSION_HELP = "この列は変更しないでください。テンプレートを作ったときの指標の版で、同じ指標を同時に入力した人がいないか確かめるのに使います。"
 MAX_ROWS = 5000
 NOT_A_WORKBOOK = "Excel ファイル（.xlsx）ではないか、ファイルが壊れています。"
 TOO_BIG = "ファイルの中身が大きすぎます。入力用テンプレートをそのまま使ってください（行や列を増やさないでください）。"
@@ -76,7 +91,8 @@ def entry_template(user, plan: Plan, fy: int) -> bytes:
     ws["A1"] = f"{plan.title} 実績値の入力（{fiscal_year_label(fy)}）"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
-        "「今年度の値」と「備考」の列だけを入力してください。数値には単位を付けません。行や列を追加・削除しないでください。"
+        "「今年度の値」「備考」「評価の補足」の列だけを入力してください。数値には単位を付けません。"
+        "評価の補足（評価の主な理由を一文で、100文字まで）は市民に公開されます。行や列を追加・削除しないでください。"
     )
     for column, title in enumerate(COLUMNS, start=1):
         cell = ws.cell(HEADER_ROW, column, title)
@@ -94,14 +110,16 @@ def entry_template(user, plan: Plan, fy: int) -> bytes:
         for column, content in (
             (VALUE, float(current.value) if current else None),
             (NOTE, current.note if current else None),
+            (GRADE_NOTE, (current.grade_note or None) if current else None),
         ):
             cell = ws.cell(row, column, content)
             cell.fill = input_fill
             cell.protection = Protection(locked=False)
         ws.cell(row, VERSION, indicator.version)
-    for column, width in zip("ABCDEFGH", (10, 48, 8, 8, 14, 16, 30, 6), strict=True):
+    for column, width in zip("ABCDEFGHI", (10, 48, 8, 8, 14, 16, 30, 6, 40), strict=True):
         ws.column_dimensions[column].width = width
     ws.column_dimensions["H"].hidden = True
+    ws.cell(HEADER_ROW, VERSION).comment = Comment(VERSION_HELP, "熊本市地域福祉計画 進捗管理")
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     ws.protection.sheet = (
         True  # only the input cells are unlocked, so the codes are not typed over by mistake
@@ -133,11 +151,18 @@ class PreviewRow:
     new: Decimal | None = None
     old_note: str = ""
     note: str = ""
+    old_grade_note: str = ""
+    grade_note: str | None = None  # None: the file has no column for it (the note is kept)
     errors: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return not self.errors and (self.old, self.old_note) != (self.new, self.note)
+        grade_note = self.old_grade_note if self.grade_note is None else self.grade_note
+        return not self.errors and (self.old, self.old_note, self.old_grade_note) != (
+            self.new,
+            self.note,
+            grade_note,
+        )
 
 
 @dataclass
@@ -244,7 +269,8 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
         )
     ws = wb[SHEET]
     header = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
-    if list(header[: len(COLUMNS)]) != COLUMNS:
+    with_grade_notes = list(header[: len(COLUMNS)]) == COLUMNS
+    if not with_grade_notes and list(header[: len(EARLIER_COLUMNS)]) != EARLIER_COLUMNS:
         raise ValidationError(
             "「入力」シートの見出しがテンプレートと違います。列を追加・削除せずに入力してください。"
         )
@@ -301,6 +327,17 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
         existing = current.get(code)
         row.old = existing.value if existing else None
         row.old_note = existing.note if existing else ""
+        row.old_grade_note = existing.grade_note if existing else ""
+        if with_grade_notes:
+            row.grade_note = str(values[GRADE_NOTE - 1] or "").strip()
+            if len(row.grade_note) > GRADE_NOTE_LENGTH:
+                row.errors.append(
+                    f"評価の補足は{GRADE_NOTE_LENGTH}文字以内にしてください（{len(row.grade_note)}文字あります）。"
+                )
+            try:
+                one_line_text(row.grade_note)  # the field's own rule: one line
+            except ValidationError as error:
+                row.errors.extend(f"評価の補足: {message}" for message in error.messages)
         row.note = str(values[NOTE - 1] or "").strip()
         if len(row.note) > 500:
             row.errors.append("備考は500文字以内にしてください。")
@@ -322,7 +359,7 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
         if row.errors:
             continue
         if row.changed:
-            preview.entries.append(ValueEntry(indicator.pk, row.new, row.note, version))
+            preview.entries.append(ValueEntry(indicator.pk, row.new, row.note, version, row.grade_note))
     if not preview.rows:
         preview.errors.append("入力された行がありません。")
     return preview
@@ -331,7 +368,10 @@ def _read(wb, user, plan: Plan, fy: int) -> Preview:
 def sign_entries(entries: list[ValueEntry], plan: Plan, fy: int) -> str:
     """The checked entries of one plan and year, signed, to carry from the preview page to the confirmation
     without keeping the file anywhere."""
-    rows = [[e.indicator_id, None if e.value is None else str(e.value), e.note, e.version] for e in entries]
+    rows = [
+        [e.indicator_id, None if e.value is None else str(e.value), e.note, e.version, e.grade_note]
+        for e in entries
+    ]
     return signing.dumps({"plan": plan.pk, "fy": fy, "entries": rows}, salt=SIGNING_SALT, compress=True)
 
 
@@ -349,6 +389,6 @@ def unsign_entries(token: str, plan: Plan, fy: int) -> list[ValueEntry]:
             "確認した計画・年度と、保存しようとした計画・年度が違います。もう一度アップロードしてください。"
         )
     return [
-        ValueEntry(i, None if v is None else Decimal(v), note, version)
-        for i, v, note, version in data["entries"]
+        ValueEntry(i, None if v is None else Decimal(v), note, version, grade_note)
+        for i, v, note, version, grade_note in data["entries"]
     ]

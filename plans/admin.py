@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.forms import fiscal_year_formfield
 from plans.grading import bands_problem
-from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan
+from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan, PlanOrganisation
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -72,6 +72,14 @@ class IdentityReadOnlyAdmin(FiscalYearFieldsMixin, admin.ModelAdmin):
         return type(form.__name__, (ConstraintsCheckedForm, form), {}) if obj is not None else form
 
 
+class PlanOrganisationInline(admin.TabularInline):
+    model = PlanOrganisation
+    extra = 0
+    fields = ["position", "organisation"]
+    verbose_name = "策定組織"
+    verbose_name_plural = "計画を策定する組織（表紙・報告書に載せる順）"
+
+
 class BasicPolicyInline(admin.StackedInline):
     model = BasicPolicy
     extra = 0
@@ -128,7 +136,7 @@ class PlanAdmin(IdentityReadOnlyAdmin):
         ),
         ("評価", {"fields": ["grading_method"]}),
     ]
-    inlines = [GradeBandInline, BasicPolicyInline]
+    inlines = [PlanOrganisationInline, GradeBandInline, BasicPolicyInline]
     identity_fields = ("slug",)  # the plan's public URLs and its publications' files are named by it
 
     @admin.display(description="計画期間")

@@ -127,6 +127,18 @@ class Plan(models.Model):
     def fiscal_years(self) -> range:
         return range(self.start_fy, self.end_fy + 1)
 
+    def organisation_names(self) -> list[str]:
+        """The organisations that make the plan, in the plan's order."""
+        return list(self.makers.values_list("organisation__name", flat=True))
+
+    def organisation_problem(self, organisation: "Organisation | None") -> str | None:
+        """Why organisation cannot be responsible for a measure or indicator of this plan, or None: once the
+        plan names the organisations that make it, responsibility goes to one of them."""
+        names = self.organisation_names()
+        if organisation is None or not names or organisation.name in names:
+            return None
+        return f"「{organisation.name}」はこの計画を策定する組織（{'、'.join(names)}）ではありません。"
+
     @property
     def period_label(self) -> str:
         """計画期間 as the plan document writes it: 令和2年度（2020年度）～令和6年度（2024年度）."""
@@ -146,6 +158,36 @@ class Plan(models.Model):
         return self.indicators.filter(
             values__fiscal_year__gte=self.start_fy, values__fiscal_year__lte=self.end_fy
         ).aggregate(latest=models.Max("values__fiscal_year"))["latest"]
+
+
+class PlanOrganisation(models.Model):
+    """An organisation that makes the plan, in the order the plan names them (熊本市, then 熊本市社会福祉協議会)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="makers", verbose_name="計画")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="plans_made", verbose_name="組織"
+    )
+    position = models.PositiveSmallIntegerField("順番")
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "計画を策定する組織"
+        verbose_name_plural = "計画を策定する組織"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation"],
+                name="one_plan_organisation_each",
+                violation_error_message="この組織はすでにこの計画の策定組織です。",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "position"],
+                name="one_plan_organisation_per_position",
+                violation_error_message="同じ順番の策定組織がすでにあります。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.organisation.name
 
 
 class GradeBand(models.Model):
@@ -249,6 +291,10 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def clean(self):
+        if self.policy_id and (problem := self.policy.plan.organisation_problem(self.organisation)):
+            raise ValidationError({"organisation": problem})
 
     @property
     def code(self) -> str:

@@ -101,6 +101,9 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
         for key, label in PLAN_FIELDS
         if old.get(key) != new.get(key)
     ]
+    if old["organisations"] != new["organisations"]:
+        before, after = ("・".join(doc["organisations"]) or "（なし）" for doc in (old, new))
+        changes.append(Change("計画", "計画を策定する組織", before, after))
     if old["grading"] != new["grading"]:
         changes.append(Change("計画", "評価の方法", _grading(old["grading"]), _grading(new["grading"])))
     old_indicators, new_indicators = indicators_by_code(old), indicators_by_code(new)

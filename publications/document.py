@@ -169,9 +169,10 @@ def compose(
     actuals: dict[str, dict[int, Decimal]],
     fy: int,
     grade_notes: dict[str, dict[int, str]] | None = None,
+    organisations: list[str] | None = None,
 ) -> dict:
     """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}} and
-    `grade_notes` {indicator code: {fy: 評価の補足}}; nothing after fy goes in (no actual, no narrative)."""
+    `grade_notes` {indicator code: {fy: 評価の補足}}; `organisations` names who makes the plan; nothing after fy goes in (no actual, no narrative)."""
     grades = []
     policy_documents = []
     for policy_rows in policies:
@@ -230,6 +231,7 @@ def compose(
         "summary": plan.summary,
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
+        "organisations": list(organisations or []),
         "fy": fy,
         "grading": grading_json(rule),
         "grade_counts": counts_json(grades, rule),
@@ -251,6 +253,7 @@ def parse(text: str) -> dict:
     process serves every later request for the same text (the cache holds the text itself as its key).
     Keys added to the schema since are filled in with what older publications meant by their absence."""
     document = json.loads(text, parse_float=Decimal)
+    document.setdefault("organisations", [])  # publications before the plan named its organisations
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
         item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
@@ -298,6 +301,7 @@ class PlanView:
     summary: str
     start_fy: int
     end_fy: int
+    organisations: tuple[str, ...] = ()
 
     @property
     def fiscal_years(self) -> range:
@@ -391,6 +395,7 @@ def plan_view(document: dict) -> PlanView:
         document["summary"],
         document["start_fy"],
         document["end_fy"],
+        tuple(document["organisations"]),
     )
 
 

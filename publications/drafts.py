@@ -96,4 +96,6 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                         )
             policy_rows.measures.append(measure_rows)
         policies.append(policy_rows)
-    return doc.compose(plan, grading_rule(plan), policies, actuals, fy, grade_notes)
+    return doc.compose(
+        plan, grading_rule(plan), policies, actuals, fy, grade_notes, plan.organisation_names()
+    )

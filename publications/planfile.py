@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from indicators.evaluation import number_problem, value_problem, year_problems
@@ -30,7 +31,9 @@ from plans.models import (
     GradeBand,
     GradingMethod,
     Measure,
+    Organisation,
     Plan,
+    PlanOrganisation,
 )
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -88,12 +91,14 @@ class IndicatorData:
     tolerance: Decimal = Decimal(0)
     may_exceed_100: bool = False
     grade_notes: dict[int, str] = field(default_factory=dict)  # 評価の補足 of years with an actual
+    organisation: str | None = None  # None: the measure's organisation is responsible
 
 
 @dataclass
 class MeasureData:
     number: int
     title: str
+    organisation: str | None = None  # the name of the organisation responsible (one of the plan's)
     indicators: list[IndicatorData] = field(default_factory=list)
     narratives: list[NarrativeData] = field(default_factory=list)
 
@@ -124,6 +129,31 @@ class PlanData:
     policies: list[PolicyData] = field(default_factory=list)
     grading_method: str = GradingMethod.PACE
     bands: list[BandData] = field(default_factory=list)
+    organisations: list[str] = field(
+        default_factory=list
+    )  # who makes the plan (熊本市, 熊本市社会福祉協議会)
+
+
+@dataclass
+class _Scope:
+    """What a part of the file is read against: the plan's period, its codes so far and its organisations."""
+
+    start_fy: int
+    end_fy: int
+    organisations: list[str]
+    plan_codes: set[str] = field(default_factory=set)
+
+    def organisation(self, node: "_Node") -> str | None:
+        """An `organisation:` key: the name of one of the plan's organisations, or none."""
+        if node.value is None:
+            return None
+        name = node.text(Organisation, "name")
+        if name not in self.organisations:
+            named = "、".join(self.organisations) or "なし"
+            raise node.error(
+                f"担当組織「{name}」は計画の organisations にありません（書かれている組織: {named}）。"
+            )
+        return name
 
 
 # --- YAML that remembers where each value stood, keeps numbers exact and refuses duplicate keys ---------
@@ -334,10 +364,19 @@ def _read_value(node: _Node, first: int, last: int, what: str) -> ValueData | No
     return ValueData(children["fy"].fiscal_year(first, last, what), children["value"].decimal())
 
 
-def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
+def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
+    start_fy, end_fy = scope.start_fy, scope.end_fy
     keys = node.mapping(
         required=("code", "name", "unit", "direction"),
-        optional=("baseline", "target", "actuals", "grade_notes", "tolerance", "may_exceed_100"),
+        optional=(
+            "baseline",
+            "target",
+            "actuals",
+            "grade_notes",
+            "tolerance",
+            "may_exceed_100",
+            "organisation",
+        ),
     )
     code = keys["code"].text(Indicator, "code")
     if not CODE_PATTERN.match(code):
@@ -397,6 +436,7 @@ def _read_indicator(node: _Node, start_fy: int, end_fy: int) -> IndicatorData:
         tolerance=_read_tolerance(node.optional(keys, "tolerance", 0)),
         may_exceed_100=may_exceed_100,
         grade_notes=grade_notes,
+        organisation=scope.organisation(node.optional(keys, "organisation")),
     )
 
 
@@ -458,7 +498,7 @@ def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
     raise place.error(problem.message)
 
 
-def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) -> NarrativeData:
+def _read_narrative(node: _Node, scope: _Scope, codes: set[str]) -> NarrativeData:
     keys = node.mapping(required=("fy", "section", "text"), optional=("indicator",))
     section = keys["section"].string(20)
     if section not in SECTIONS:
@@ -472,29 +512,33 @@ def _read_narrative(node: _Node, start_fy: int, end_fy: int, codes: set[str]) ->
         if indicator not in codes:
             raise indicator_node.error(f"この取組には指標コード「{indicator}」の成果指標がありません。")
     return NarrativeData(
-        fy=keys["fy"].fiscal_year(start_fy, end_fy, _plan_period(start_fy, end_fy)),
+        fy=keys["fy"].fiscal_year(scope.start_fy, scope.end_fy, _plan_period(scope.start_fy, scope.end_fy)),
         section=section,
         indicator=indicator,
         text=keys["text"].validated(Narrative, "text"),
     )
 
 
-def _read_measure(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) -> MeasureData:
-    keys = node.mapping(required=("number", "title"), optional=("indicators", "narratives"))
-    measure = MeasureData(number=keys["number"].number(), title=keys["title"].text(Measure, "title"))
+def _read_measure(node: _Node, scope: _Scope) -> MeasureData:
+    keys = node.mapping(required=("number", "title"), optional=("organisation", "indicators", "narratives"))
+    measure = MeasureData(
+        number=keys["number"].number(),
+        title=keys["title"].text(Measure, "title"),
+        organisation=scope.organisation(node.optional(keys, "organisation")),
+    )
     for indicator_node in node.optional(keys, "indicators", []).sequence():
-        indicator = _read_indicator(indicator_node, start_fy, end_fy)
-        if indicator.code in plan_codes:
+        indicator = _read_indicator(indicator_node, scope)
+        if indicator.code in scope.plan_codes:
             raise indicator_node.error(f"指標コード「{indicator.code}」が計画の中で2回使われています。")
-        plan_codes.add(indicator.code)
+        scope.plan_codes.add(indicator.code)
         measure.indicators.append(indicator)
     codes = {indicator.code for indicator in measure.indicators}
     for narrative_node in node.optional(keys, "narratives", []).sequence():
-        measure.narratives.append(_read_narrative(narrative_node, start_fy, end_fy, codes))
+        measure.narratives.append(_read_narrative(narrative_node, scope, codes))
     return measure
 
 
-def _read_policy(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) -> PolicyData:
+def _read_policy(node: _Node, scope: _Scope) -> PolicyData:
     keys = node.mapping(required=("number", "title"), optional=("description", "measures"))
     policy = PolicyData(
         number=keys["number"].number(),
@@ -502,7 +546,7 @@ def _read_policy(node: _Node, start_fy: int, end_fy: int, plan_codes: set[str]) 
         description=node.optional(keys, "description").text(BasicPolicy, "description"),
     )
     for measure_node in node.optional(keys, "measures", []).sequence():
-        measure = _read_measure(measure_node, start_fy, end_fy, plan_codes)
+        measure = _read_measure(measure_node, scope)
         if any(other.number == measure.number for other in policy.measures):
             raise measure_node.error(f"取組の番号 {measure.number} がこの基本方針の中で2回使われています。")
         policy.measures.append(measure)
@@ -536,7 +580,7 @@ def parse_plan(text: str, source: str = "") -> PlanData:
 def _read_plan(root: _Node) -> PlanData:
     keys = root.mapping(
         required=("slug", "title", "start_fy", "end_fy"),
-        optional=("philosophy", "summary", "grading", "policies"),
+        optional=("philosophy", "summary", "organisations", "grading", "policies"),
     )
     slug = keys["slug"].text(Plan, "slug")
     if not SLUG_PATTERN.match(slug):
@@ -553,14 +597,25 @@ def _read_plan(root: _Node) -> PlanData:
         start_fy=start_fy,
         end_fy=end_fy,
     )
+    plan.organisations = _read_organisations(root.optional(keys, "organisations", []))
     plan.grading_method, plan.bands = _read_grading(root.optional(keys, "grading"))
-    plan_codes: set[str] = set()
+    scope = _Scope(start_fy, end_fy, plan.organisations)
     for policy_node in root.optional(keys, "policies", []).sequence():
-        policy = _read_policy(policy_node, start_fy, end_fy, plan_codes)
+        policy = _read_policy(policy_node, scope)
         if any(other.number == policy.number for other in plan.policies):
             raise policy_node.error(f"基本方針の番号 {policy.number} が2回使われています。")
         plan.policies.append(policy)
     return plan
+
+
+def _read_organisations(node: _Node) -> list[str]:
+    names = []
+    for child in node.sequence():
+        name = child.text(Organisation, "name")
+        if name in names:
+            raise child.error(f"組織「{name}」が2回書かれています。")
+        names.append(name)
+    return names
 
 
 def read_plan_file(path: str | Path) -> PlanData:
@@ -606,6 +661,12 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
             "grading_method": data.grading_method,
         },
     )
+    organisations = {name: Organisation.objects.get_or_create(name=name)[0] for name in data.organisations}
+    plan.makers.all().delete()
+    PlanOrganisation.objects.bulk_create(
+        PlanOrganisation(plan=plan, organisation=organisations[name], position=position)
+        for position, name in enumerate(data.organisations, start=1)
+    )
     plan.grade_bands.all().delete()
     GradeBand.objects.bulk_create(
         GradeBand(plan=plan, position=position, min_rate=band.min, mark=band.mark, label=band.label)
@@ -620,12 +681,19 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
         )
         for measure_data in policy_data.measures:
             measure, _ = Measure.objects.update_or_create(
-                policy=policy, number=measure_data.number, defaults={"title": measure_data.title}
+                policy=policy,
+                number=measure_data.number,
+                defaults={
+                    "title": measure_data.title,
+                    "organisation": organisations.get(measure_data.organisation),
+                },
             )
             indicators = {}
             for indicator_data in measure_data.indicators:
                 position += 1
-                indicators[indicator_data.code] = _save_indicator(plan, measure, indicator_data, position)
+                indicators[indicator_data.code] = _save_indicator(
+                    plan, measure, indicator_data, position, organisations.get(indicator_data.organisation)
+                )
             measure.narratives.all().delete()
             # With their history, as a save in the admin writes it: the first edit then shows old → new.
             bulk_create_with_history(
@@ -638,7 +706,9 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
     return plan, created
 
 
-def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position: int) -> Indicator:
+def _save_indicator(
+    plan: Plan, measure: Measure, data: IndicatorData, position: int, organisation: Organisation | None
+) -> Indicator:
     indicator, _ = Indicator.objects.update_or_create(
         plan=plan,
         code=data.code,
@@ -654,6 +724,7 @@ def _save_indicator(plan: Plan, measure: Measure, data: IndicatorData, position:
             "target_value": data.target.value if data.target else None,
             "tolerance": data.tolerance,
             "may_exceed_100": data.may_exceed_100,
+            "organisation": organisation,
         },
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
@@ -732,7 +803,10 @@ _Dumper.add_representer(
 def plan_document(plan: Plan) -> dict:
     """The plan as the plain structure of its file, keys in the documented order."""
     policies = plan.policies.prefetch_related(
-        "measures__indicators__values", "measures__narratives__indicator"
+        "measures__organisation",
+        "measures__indicators__values",
+        "measures__indicators__organisation",
+        "measures__narratives__indicator",
     )
     return {
         "slug": plan.slug,
@@ -741,6 +815,7 @@ def plan_document(plan: Plan) -> dict:
         "summary": plan.summary,
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
+        **({"organisations": names} if (names := _organisations_of(plan)) else {}),
         **_grading_document(plan),
         "policies": [
             {
@@ -752,6 +827,16 @@ def plan_document(plan: Plan) -> dict:
             for policy in policies
         ],
     }
+
+
+def _organisations_of(plan: Plan) -> list[str]:
+    """The plan's organisations, then any other organisation made responsible before the plan named its own
+    (the file's measures and indicators may name only organisations it lists)."""
+    names = plan.organisation_names()
+    assigned = Organisation.objects.filter(
+        Q(measures__policy__plan=plan) | Q(indicators__plan=plan)
+    ).values_list("name", flat=True)
+    return names + sorted(set(assigned) - set(names))
 
 
 def _grading_document(plan: Plan) -> dict:
@@ -777,6 +862,7 @@ def _measure_document(measure: Measure) -> dict:
     return {
         "number": measure.number,
         "title": measure.title,
+        **({"organisation": measure.organisation.name} if measure.organisation else {}),
         "indicators": [_indicator_document(indicator) for indicator in measure.indicators.all()],
         "narratives": [
             _Flow(
@@ -806,6 +892,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         **({"grade_notes": _Flow(sorted(notes.items()))} if (notes := indicator.grade_notes()) else {}),
         **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),
         **({"may_exceed_100": True} if indicator.may_exceed_100 else {}),
+        **({"organisation": indicator.organisation.name} if indicator.organisation else {}),
     }
 
 

@@ -137,10 +137,11 @@ def test_the_template_holds_only_the_users_indicators_with_last_years_values(wor
         "今年度の値（入力）",
         "備考（入力）",
         "版",
+        "評価の補足（入力・公開）",
     ]
     assert [[cell.value for cell in row] for row in ws.iter_rows(min_row=5)] == [
-        ["1-1-1", "民生委員・児童委員の定員充足率", "％", 2022, 92.4, None, None, 0],
-        ["1-1-2", "福祉の相談件数", "件", 2022, 5233, 5100, None, 0],
+        ["1-1-1", "民生委員・児童委員の定員充足率", "％", 2022, 92.4, None, None, 0, None],
+        ["1-1-2", "福祉の相談件数", "件", 2022, 5233, 5100, None, 0, None],
     ]
     assert wb["template"].sheet_state == "hidden"
     assert [row for row in wb["template"].iter_rows(values_only=True)] == [
@@ -174,8 +175,8 @@ def test_a_filled_in_template_reads_back_as_a_preview_of_old_and_new_values(worl
         (6, "1-1-2", Decimal("5100"), Decimal("5300"), "", "電話相談を含む", []),
     ]
     assert preview.entries == [
-        entry.ValueEntry(world.rate.pk, Decimal("95.5"), "", 0),
-        entry.ValueEntry(world.consultations.pk, Decimal("5300"), "電話相談を含む", 0),
+        entry.ValueEntry(world.rate.pk, Decimal("95.5"), "", 0, ""),
+        entry.ValueEntry(world.consultations.pk, Decimal("5300"), "電話相談を含む", 0, ""),
     ]
 
 
@@ -190,7 +191,7 @@ def test_a_value_typed_with_the_japanese_input_method_in_a_cell_is_read_as_a_num
     preview = workbook.read_entry_workbook(data, world.clerk, world.plan, FY)
 
     assert preview.ok
-    assert preview.entries == [entry.ValueEntry(world.rate.pk, expected, "", 0)]
+    assert preview.entries == [entry.ValueEntry(world.rate.pk, expected, "", 0, "")]
 
 
 def test_an_unchanged_template_shows_no_changes_and_nothing_to_confirm(world):
@@ -233,6 +234,50 @@ def test_confirming_the_preview_saves_every_change_as_a_draft(world):
     assert messages_of(response) == ["Excel ファイルの内容で実績値を2件保存しました（下書き）。"]
     assert stored_2022() == {"1-1-1": (Decimal("95.5"), ""), "1-1-2": (Decimal("5300"), "電話相談を含む")}
     assert not Publication.objects.filter(plan=world.plan, fiscal_year=FY).exists()  # drafts, not public
+
+
+def stored_grade_notes() -> dict[str, str]:
+    return {
+        v.indicator.code: v.grade_note
+        for v in IndicatorValue.objects.filter(fiscal_year=FY).select_related("indicator")
+    }
+
+
+def test_a_grade_note_typed_in_the_template_is_previewed_and_saved_with_the_value(world):
+    client = signed_in(world.clerk)
+    data = filled_in(download_template(client, world), {"F5": 95.5, "I5": "委嘱の時期が年度末にずれたため。"})
+    response = upload(client, world, data)
+    assert "<td>委嘱の時期が年度末にずれたため。</td>" in response.content.decode()
+
+    client.post(import_url(world), {"confirm": "1", "entries": token_of(response)})
+
+    assert stored_grade_notes() == {"1-1-1": "委嘱の時期が年度末にずれたため。", "1-1-2": ""}
+
+
+def test_a_template_made_before_the_grade_note_column_keeps_the_stored_notes(world):
+    IndicatorValue.objects.filter(indicator=world.consultations, fiscal_year=FY).update(
+        grade_note="相談窓口を増やしたため。"
+    )
+    client = signed_in(world.clerk)
+    wb = openpyxl.load_workbook(io.BytesIO(download_template(client, world)))
+    wb["入力"].delete_cols(9)  # as the template was before it had the column
+    wb["入力"]["F6"] = 5300
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = upload(client, world, buffer.getvalue())
+
+    client.post(import_url(world), {"confirm": "1", "entries": token_of(response)})
+
+    assert stored_2022()["1-1-2"] == (Decimal("5300"), "")
+    assert stored_grade_notes()["1-1-2"] == "相談窓口を増やしたため。"
+
+
+def test_the_hidden_version_column_explains_itself_to_whoever_unhides_it(world):
+    wb = openpyxl.load_workbook(io.BytesIO(download_template(signed_in(world.clerk), world)))
+    ws = wb["入力"]
+
+    assert ws.column_dimensions["H"].hidden is True
+    assert ws["H4"].value == "版" and "変更しないでください" in ws["H4"].comment.text
 
 
 def test_confirming_applies_nothing_when_a_colleague_saved_one_of_the_indicators_in_between(world):
@@ -335,6 +380,12 @@ def test_a_confirmation_made_by_another_organisation_cannot_be_replayed_by_a_cle
             5,
             "備考: 表示されない制御文字は使えません（改行は使えます）。",
         ),
+        ({"I5": "あ" * 101}, 5, "評価の補足は100文字以内にしてください（101文字あります）。"),
+        (
+            {"I5": "新型コロナの影響で\n研修を中止したため。"},
+            5,
+            "評価の補足: タブ・改行・表示されない制御文字は使えません。1行の文字で入力してください。",
+        ),
     ],
     ids=[
         "unknown code",
@@ -347,6 +398,8 @@ def test_a_confirmation_made_by_another_organisation_cannot_be_replayed_by_a_cle
         "duplicate row",
         "version column changed",
         "text-reordering control in a note",
+        "grade note over 100 characters",
+        "grade note of two lines",
     ],
 )
 def test_a_bad_row_gets_a_japanese_message_on_its_row_and_nothing_can_be_confirmed(

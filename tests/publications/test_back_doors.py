@@ -256,8 +256,9 @@ def world(kumamoto_plan, django_user_model, settings):
     # unless the fixture already has.
     for build in ArtifactBuild.objects.exclude(status=ArtifactBuild.Status.DONE):
         run_build(build)
-    city = Organisation.objects.create(name="熊本市")
-    council = Organisation.objects.create(name="熊本市社会福祉協議会")
+    # The plan file makes the plan theirs jointly and leaves assignment to the administrator, as done here.
+    city = Organisation.objects.get(name="熊本市")
+    council = Organisation.objects.get(name="熊本市社会福祉協議会")
     measures = {m.code: m for m in Measure.objects.select_related("policy")}
     for code, organisation in [("1-1", city), ("2-1", city), ("3-1", council)]:
         measures[code].organisation = organisation

@@ -90,6 +90,8 @@ def post_plan(client, method: str, bands: list[tuple], title: str = "小さな�
         "start_fy": 2020,
         "end_fy": 2024,
         "grading_method": method,
+        "makers-TOTAL_FORMS": 0,
+        "makers-INITIAL_FORMS": 0,
         "grade_bands-TOTAL_FORMS": len(bands),
         "grade_bands-INITIAL_FORMS": 0,
         "policies-TOTAL_FORMS": 0,

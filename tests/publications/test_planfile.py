@@ -338,6 +338,16 @@ BROKEN_FILES = {
         SMALL_PLAN.replace("      actuals: {}\n", "      actuals: {}\n      tolerance: -1\n"),
         ["indicators[1].tolerance", "0以上"],
     ),
+    "a responsible organisation the plan does not name": (
+        SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\norganisations: [熊本市]\n").replace(
+            "    title: 担い手の確保\n", "    title: 担い手の確保\n    organisation: 熊本市社協\n"
+        ),
+        ["measures[0].organisation", "担当組織「熊本市社協」は計画の organisations にありません", "熊本市"],
+    ),
+    "an organisation named twice": (
+        SMALL_PLAN.replace("end_fy: 2024\n", "end_fy: 2024\norganisations: [熊本市, 熊本市]\n"),
+        ["organisations[1]", "組織「熊本市」が2回書かれています"],
+    ),
     "empty file": ("", ["ファイルが空です"]),
     "a list instead of a plan": ("- a\n- b\n", ["キーと値の組"]),
 }
@@ -377,10 +387,10 @@ def test_a_missing_file_is_refused_with_a_clear_message(tmp_path):
 def test_a_failure_while_writing_rolls_back_everything(tmp_path, monkeypatch):
     original = planfile._save_indicator
 
-    def fail_on_second_indicator(plan, measure, data, position):
+    def fail_on_second_indicator(plan, measure, data, *rest):
         if data.code == "1-1-2":
             raise IntegrityError("simulated failure")
-        return original(plan, measure, data, position)
+        return original(plan, measure, data, *rest)
 
     monkeypatch.setattr(planfile, "_save_indicator", fail_on_second_indicator)
 
