@@ -43,8 +43,23 @@ def test_every_public_page_has_no_axe_violations(site, page, name):
     assert results.violations_count == 0, results.generate_report()
 
 
+# The smallest text a visitor sees: every element with text of its own that takes up room on the page
+# (visually hidden labels, 1 px boxes for screen readers, are left out), in CSS px as Chromium renders it.
+SMALLEST_TEXT = """() => {
+  let smallest = null;
+  for (const element of document.body.querySelectorAll('*')) {
+    const own = [...element.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    const box = element.getBoundingClientRect();
+    if (!own || box.width <= 1 || box.height <= 1) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (smallest === null || size < smallest.size) smallest = {size, text: element.textContent.trim().slice(0, 40)};
+  }
+  return smallest;
+}"""
+
+
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name", ["plan", "policy", "indicator", "indicator-table"])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_pages_fit_the_screen_at_phone_and_desktop_widths(site, page, screenshot_dir, name, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site + PAGES[name])
@@ -55,6 +70,8 @@ def test_pages_fit_the_screen_at_phone_and_desktop_widths(site, page, screenshot
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     assert page.locator("h1").first.is_visible()
+    smallest = page.evaluate(SMALLEST_TEXT)
+    assert smallest["size"] >= 12, smallest
 
 
 def test_keyboard_only_from_the_plan_page_to_an_indicator_and_back(site, page):
@@ -183,3 +200,14 @@ def test_on_a_desktop_the_indicator_list_is_the_sortable_table(site, page):
 
     assert page.locator(".table-scroll").is_visible()
     assert not page.locator(".indicator-rows").is_visible()
+
+
+def test_on_a_phone_the_publication_history_shows_one_card_per_publication_instead_of_the_table(site, page):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + PAGES["publications"])
+
+    expect(page.locator("table.data-table")).to_be_hidden()
+    cards = page.locator("ol[aria-label='公表の一覧（新しい順）'] > li")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("令和3年度（2021年度） 第1版")
+    expect(cards.first).to_contain_text("計画ファイルから読み込み")
