@@ -7,6 +7,8 @@ PLAN_FILE := fixtures/kumamoto_4th_plan.yaml
 # LibreOffice Calc and poppler for opening the Excel report in a real spreadsheet program.
 TEST_APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# What running needs from the system: Pango (WeasyPrint draws the PDF report with it) and a Japanese font.
+RUN_APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
 # The production test (tests/production) and the benchmarks need PostgreSQL and Redis on this machine.
 SERVICE_APT_PACKAGES := redis-server
@@ -14,7 +16,7 @@ PG_ADMIN := psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q
 # A load generator for `make bench` and `make soak`, which send requests only to 127.0.0.1.
 BENCH_APT_PACKAGES := wrk
 
-.PHONY: run test lint format install install-test test-tools services bench-tools bench soak clean
+.PHONY: run test lint format install install-test run-tools test-tools services bench-tools bench soak clean
 
 # `make run` installs what running needs; `make test` adds the test tools (the [test] extras).
 $(VENV)/.installed: pyproject.toml
@@ -35,7 +37,13 @@ node_modules/.installed: package.json
 	npm install --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-test-tools: node_modules/.installed
+run-tools:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "Noto Sans CJK"; then \
+	  echo "Installing system packages for running: $(RUN_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(RUN_APT_PACKAGES) >/dev/null; \
+	fi
+
+test-tools: run-tools node_modules/.installed
 	@if ! command -v chromium >/dev/null || ! command -v libreoffice >/dev/null || ! command -v pdftotext >/dev/null \
 	   || ! fc-list | grep -qi "Noto Sans CJK"; then \
 	  echo "Installing system packages for the tests: $(TEST_APT_PACKAGES)"; \
@@ -61,7 +69,7 @@ services:
 	@echo "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kumamoto') \
 	  THEN CREATE ROLE kumamoto LOGIN CREATEDB; END IF; END \$$\$$;" | $(PG_ADMIN)
 
-run: install
+run: install run-tools
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_plan --if-missing --publish $(PLAN_FILE)
 	$(PY) manage.py build_publication_files

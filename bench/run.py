@@ -10,8 +10,10 @@ Redis, loaded by wrk on 127.0.0.1 for a bounded time per URL:
 2. the time to draw each chart, cold;
 3. the plan page with no page cache at 10, 100 and 1,000 indicators;
 4. time and peak memory of the Excel report (publications/exports.py) at 10, 100 and 1,000 indicators;
-5. the time to publish a correction of a plan of 10, 100 and 1,000 indicators with all its files;
-6. SQL queries per page at 10 and at 1,000 indicators.
+5. time, pages and peak memory of the PDF report (publications/report_pdf.py) of the Kumamoto plan and at 10,
+   100 and 1,000 indicators;
+6. the time to publish a correction of a plan of 10, 100 and 1,000 indicators with all its files, per kind;
+7. SQL queries per page at 10 and at 1,000 indicators.
 
 Options: --seconds N (per load, default 5), --repeat N (each warm and static load, default 3; the median
 is shown), --connections N (default 32), --skip-data (the data is there), --only load (section 1 alone,
@@ -62,6 +64,7 @@ def main() -> None:
         cold_section(env, work, options)
         chart_section(env)
         excel_section(env)
+        pdf_section(env)
         publish_section(env)
         query_section(env)
     finally:
@@ -85,6 +88,7 @@ def prepare(env: dict[str, str], skip_data: bool) -> None:
         for count in [40, *SIZES]:
             manage(env, "make_synthetic_data", "--if-missing", "--publish", "--plans", "1", "--indicators",
                    str(count), "--prefix", f"bench-{count}")  # fmt: skip
+        manage(env, "import_plan", "--if-missing", "--publish", "fixtures/kumamoto_4th_plan.yaml")
         manage(env, "db_worker", "--batch", "--no-startup-delay")
     manage(env, "collectstatic", "--no-input")
 
@@ -197,17 +201,43 @@ def cold_section(env: dict[str, str], work: Path, options) -> None:
 
 
 def publish_section(env: dict[str, str]) -> None:
-    print("\n## Publishing (a correction with every file: charts, CSV, JSON, Excel; rolled back after)\n")
-    print("| indicators | charts cached | the publication | its files | files | peak RSS |")
-    print("| --: | --- | --: | --: | --: | --: |")
+    print(
+        "\n## Publishing (a correction with every file: charts, CSVs, JSON, Excel, PDF; rolled back after)\n"
+    )
+    kinds = ["charts", "CSV", "JSON", "Excel", "PDF"]
+    print(
+        "| indicators | charts cached | the publication | its files | "
+        + " | ".join(kinds)
+        + " | files | peak RSS |"
+    )
+    print("| --: | --- | --: | --: | " + " | ".join("--:" for _ in kinds) + " | --: | --: |")
     for slug in SIZES.values():
         for cold in (False, True):
             row = inprocess(env, "publish", slug, "2024", *(["--cold"] if cold else []))
+            per_kind = " | ".join(f"{row['per_kind'].get(kind, 0):.2f} s" for kind in kinds)
             print(
                 f"| {row['indicators']:,} | {'none (first publication)' if cold else 'all but the changed one'} "
-                f"| {row['publication_seconds']:.2f} s | {row['files_seconds']:.1f} s | {row['files']:,} "
+                f"| {row['publication_seconds']:.2f} s | {row['files_seconds']:.1f} s | {per_kind} | {row['files']:,} "
                 f"| {row['peak_rss_mb']:.0f} MB |"
             )
+
+
+def pdf_section(env: dict[str, str]) -> None:
+    print(
+        "\n## PDF report (publications/report_pdf.py build_pdf with WeasyPrint, a fresh process for each)\n"
+    )
+    print(
+        "| plan | indicators | time | of which layout | pages | per page | size | peak RSS (process) | RSS before |"
+    )
+    print("| --- | --: | --: | --: | --: | --: | --: | --: | --: |")
+    for slug, fy in [("kumamoto-welfare-4", "2021"), *((slug, "2024") for slug in SIZES.values())]:
+        row = inprocess(env, "pdf", slug, fy)
+        print(
+            f"| {slug} (FY{fy}) | {row['indicators']:,} | {row['seconds']:.2f} s | {row['layout_seconds']:.2f} s "
+            f"| {row['pages']:,} "
+            f"| {row['seconds'] / row['pages'] * 1000:.0f} ms | {row['bytes'] / 1024:,.0f} KiB "
+            f"| {row['peak_rss_mb']:.0f} MB | {row['rss_before_mb']:.0f} MB |"
+        )
 
 
 def chart_section(env: dict[str, str]) -> None:

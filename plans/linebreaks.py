@@ -21,6 +21,7 @@ OPENING = frozenset("（「『【〔〈《［｛([{")
 
 
 def width(text: str) -> int:
+    """Display columns: East Asian wide characters (and ambiguous ones, wide in a Japanese font) take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
@@ -44,11 +45,12 @@ def _tokens(text: str) -> list[str]:
 def wrap(text: str, columns: int) -> list[str]:
     """The lines of one paragraph (no "\\n" in it), each at most `columns` wide but for a hanging mark."""
     lines: list[str] = []
-    line = ""
+    line, used = "", 0  # the line so far and its width
     for token in _tokens(text):
-        if line and width(line) + width(token) > columns:
+        size = width(token)
+        if line and used + size > columns:
             if token[0] in CLOSING:  # ぶら下げ: it hangs at the end of this line
-                line += token
+                line, used = line + token, used + size
                 continue
             carried = ""
             while line and line[-1] in OPENING:  # an opening bracket goes with what it opens
@@ -56,8 +58,8 @@ def wrap(text: str, columns: int) -> list[str]:
                 line = line[:-1]
             if line:
                 lines.append(line)
-            line = carried
-        line += token
+            line, used = carried, width(carried)
+        line, used = line + token, used + size
     if line or not lines:
         lines.append(line)
     return lines

@@ -149,6 +149,7 @@ class PublicationAdmin(admin.ModelAdmin):
             "pending": found,
             "form": form,
             "preview_url": preview_url,
+            "report_preview_url": reverse("public:report_pdf", args=[plan.slug]) + f"?fy={fy}&preview=1",
             "summary": changes.summary(found.changes),
             "later_years": sorted(set(later)),
         }

@@ -1,5 +1,5 @@
-"""The files of a publication, built once when it is published: every chart, the CSV, the JSON and the Excel
-report, stored through Django's storage API and served as they are (no citizen request draws a chart or
+"""The files of a publication, built once when it is published: every chart, the CSVs, the JSON, the Excel
+report and the PDF report, stored through Django's storage API and served as they are (no citizen request draws a chart or
 builds a workbook).
 
 `build_artifacts` is a background task (django-tasks: the immediate backend in development and tests, the
@@ -20,6 +20,7 @@ from plans.fiscal_years import fiscal_year_label
 from publications import charts, minicharts, opendata, progress
 from publications.exports import build_report
 from publications.models import ArtifactBuild, Publication
+from publications.report_pdf import build_pdf, publisher_of
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
 }
 
 
@@ -38,6 +40,7 @@ def chart_name(code: str, mini: bool = False) -> str:
 GRADES_CHART = "charts/grades.svg"
 CSV_FILE, JSON_FILE, REPORT_FILE = "data.csv", "data.json", "report.xlsx"
 EVALUATION_FILE = "evaluation.csv"
+REPORT_PDF_FILE = "report.pdf"
 
 
 def grade_chart_title(fy: int) -> str:
@@ -68,6 +71,7 @@ def files_of(publication: Publication):
     yield EVALUATION_FILE, lambda: opendata.evaluation_csv(shown).encode()
     yield JSON_FILE, lambda: opendata.publication_json_text(publication).encode()
     yield REPORT_FILE, lambda: build_report(shown, publication.published_at.date())
+    yield REPORT_PDF_FILE, lambda: build_pdf(shown, publisher_of(publication))
 
 
 def store(path: str, data: bytes) -> None:
@@ -109,6 +113,18 @@ def build_artifacts(build_id: int) -> None:
             error=f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=5)}",
         )
         raise
+
+
+def build_missing(publication: Publication) -> list[str]:
+    """Build the files a publication lacks (those added to the system after it was published, such as the PDF
+    report); returns their names. Files it has are left as they are: their content never changes."""
+    built = []
+    for name, make in files_of(publication):
+        path = publication.storage_path(name)
+        if not default_storage.exists(path):
+            store(path, make())
+            built.append(name)
+    return built
 
 
 def retry(build: ArtifactBuild) -> None:

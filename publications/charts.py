@@ -49,7 +49,7 @@ MIN_BAR = 3
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "3"
+CHART_VERSION = "5"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
 
 
@@ -109,6 +109,14 @@ class Label:
         width = text_width(self.text, self.size)
         left = self.x - {"start": 0, "middle": width / 2, "end": width}[self.anchor]
         return (left, self.y - 1.1 * self.size, left + width, self.y + 0.35 * self.size)
+
+    @property
+    def ground(self) -> tuple[str, str, str, str]:
+        """(x, y, width, height) of the white ground under the label, its box and 1.5 units around: the light
+        grid may run behind a label, and this keeps the label legible where it does (in every renderer, which a
+        stroked halo is not: WeasyPrint paints a halo over the text and takes seconds to draw one)."""
+        left, top, right, bottom = self.box
+        return tuple(f"{v:.1f}" for v in (left - 1.5, top - 1.5, right - left + 3, bottom - top + 3))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ with the plan (which `plan_progress` holds anyway), not with the cells. That mod
 row heights before the rows, so each sheet first lays out its rows as plain values, then writes them.
 """
 
-import unicodedata
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -158,11 +157,6 @@ STYLES += [
 ]
 
 
-def display_width(text: str) -> int:
-    """Columns the text takes: East Asian wide characters (and ambiguous ones, wide in a Japanese font) take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
 def year_header(fy: int) -> str:
     """ "R2（2020）": the era form the plan's tables use, then the Western year."""
     return f"{short_label(fy)}（{fy}）"
@@ -304,7 +298,7 @@ class Layout:
                 if cell is None or cell[0] is None or column not in maximum:
                     continue
                 text, style = cell_text(*cell), cell[1]
-                width = max(display_width(line) for line in text.split("\n")) * BOLD.get(style, 1)
+                width = max(linebreaks.width(line) for line in text.split("\n")) * BOLD.get(style, 1)
                 widest[column] = max(widest.get(column, 0), width)
         return {
             column: max(minimum.get(column, 4), min(ceil(widest.get(column, 0)) + 2, maximum[column]))
@@ -324,7 +318,7 @@ class Layout:
             usable = max(widths.get(column, 9) - 1.5, 1)
             factor = GLYPH_SPREAD * BOLD.get(cell[1], 1)
             needed = sum(
-                max(1, ceil(display_width(line) * factor / usable)) for line in str(cell[0]).split("\n")
+                max(1, ceil(linebreaks.width(line) * factor / usable)) for line in str(cell[0]).split("\n")
             )
             lines = max(lines, needed)
         return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)

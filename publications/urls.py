@@ -29,10 +29,10 @@ class PublicationKeyConverter:
 
 
 class PublicationFileConverter:
-    """The name of one of a publication's files: a chart, the CSVs, the JSON or the Excel report; nothing that
+    """The name of one of a publication's files: a chart, the CSVs, the JSON or a report; nothing that
     could reach outside the publication's folder."""
 
-    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|evaluation\.csv|data\.json|report\.xlsx"
+    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|evaluation\.csv|data\.json|report\.xlsx|report\.pdf"
 
     def to_python(self, value: str) -> str:
         return value
@@ -65,6 +65,7 @@ urlpatterns = [
     path("plans/<slug:slug>/data.csv", views.plan_csv, name="csv"),
     path("plans/<slug:slug>/evaluation.csv", views.plan_evaluation_csv, name="evaluation_csv"),
     path("plans/<slug:slug>/report.xlsx", views.report_xlsx, name="report"),
+    path("plans/<slug:slug>/report.pdf", views.report_pdf, name="report_pdf"),
     path("plans/<slug:slug>/publications/", views.publications_list, name="publications"),
     path("plans/<slug:slug>/publications.atom", feeds.PublicationsFeed(), name="publications_feed"),
     path("plans/<slug:slug>/publications/<pubkey:key>/", views.publication_detail, name="publication"),

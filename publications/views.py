@@ -22,6 +22,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
@@ -32,6 +33,7 @@ from publications import document as doc
 from publications.current import current_publications
 from publications.models import Publication
 from publications.progress import PlanProgress, load
+from publications.report_pdf import Publisher, build_pdf
 from publications.tables import (
     SORT_CHOICES,
     SORTABLE,
@@ -303,6 +305,8 @@ def page_context(page: Page) -> dict:
         "keys": grade_keys(page.progress.rule),
         "publication": publication,
         "report_url": None if page.preview else reverse("public:report", args=[page.slug]) + f"?fy={fy}",
+        "report_pdf_url": reverse("public:report_pdf", args=[page.slug])
+        + f"?fy={fy}{'&preview=1' if page.preview else ''}",
         "history_url": reverse("public:publications", args=[page.slug]),
     }
 
@@ -480,6 +484,7 @@ def publication_file(request, slug, key, name):
 
 
 def file_response(request, publication: Publication, name: str, cache_control: str, filename: str = ""):
+    """A file of the publication. A PDF opens in the browser (inline); the others download under filename."""
     data = artifacts.open_file(publication, name)
     if data is None and getattr(publication, "build", None) and publication.build.status == "done":
         return not_found(request, "この公表には、このファイルはありません。")
@@ -500,7 +505,8 @@ def file_response(request, publication: Publication, name: str, cache_control: s
     response["Cache-Control"] = cache_control
     response["ETag"] = f'"{publication.content_sha256[:32]}"'
     if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        disposition = "inline" if name.endswith(".pdf") else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
 
 
@@ -513,6 +519,26 @@ def download(request, slug, name: str, filename):
 
 def report_xlsx(request, slug):
     return download(request, slug, artifacts.REPORT_FILE, lambda p: f"{slug}-{p.fiscal_year}.xlsx")
+
+
+def report_pdf(request, slug):
+    """The year's report as published; a staff preview (?preview=1) builds it from the drafts, marked 下書き."""
+    user = preview_user(request)
+    if user is None:
+        return download(
+            request, slug, artifacts.REPORT_PDF_FILE, lambda p: f"{slug}-{p.fiscal_year}-report.pdf"
+        )
+    try:
+        page = preview_page(request, user, slug)
+    except BadRequest as error:
+        return bad_request(request, str(error))
+    response = HttpResponse(
+        build_pdf(page.progress, Publisher(timezone.localdate()), draft=True),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{slug}-{page.fy}-report-draft.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def plan_csv(request, slug):
@@ -636,6 +662,10 @@ def publication_detail(request, slug, key):
         "latest": latest,
         "changes": found,
         "files": [
+            (
+                reverse("public:publication_file", args=[slug, key, artifacts.REPORT_PDF_FILE]),
+                "進捗状況報告書（PDF形式）",
+            ),
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.REPORT_FILE]),
                 "進捗状況報告書（Excel形式）",

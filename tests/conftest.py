@@ -12,6 +12,26 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def pdf_reports_built_once_per_content():
+    """A PDF report takes about a second to build, and hundreds of tests publish the same Kumamoto years:
+    publishing builds each report once per document and publisher, and reuses its bytes. Only the publishing
+    path is cached; the tests of the report call report_pdf.build_pdf itself."""
+    from publications import artifacts
+
+    original, built = artifacts.build_pdf, {}
+
+    def build_once(progress, publisher, draft=False):
+        key = (repr(progress.document), publisher, draft)
+        if key not in built:
+            built[key] = original(progress, publisher, draft)
+        return built[key]
+
+    artifacts.build_pdf = build_once
+    yield
+    artifacts.build_pdf = original
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with an empty page cache: a rolled-back test's publication ids come back in the

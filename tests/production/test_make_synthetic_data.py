@@ -64,3 +64,18 @@ def test_without_publish_its_plans_are_working_data_only(client):
     make("--plans", "1", "--indicators", "5", "--years", "2", "--prefix", "t")
 
     assert client.get("/plans/t-1/").status_code == 404
+
+
+def test_no_percentage_it_makes_is_over_100_whatever_the_seed():
+    import random
+
+    from publications.management.commands.make_synthetic_data import indicator_document
+
+    percentages = []
+    for seed in range(3000):
+        item = indicator_document(random.Random(seed), "1-1-1", "見守り", 2015, 2024)
+        if item["unit"] == "％":
+            percentages += list(item["actuals"].values())
+
+    assert len(percentages) > 1000  # about one indicator in seven is a percentage
+    assert max(percentages) <= 100 and min(percentages) >= 0

@@ -168,7 +168,7 @@ def test_no_label_is_struck_through_by_a_line_or_covered_by_a_bar(name):
         label.text
         for label in value_labels
         for line in chart.lines
-        # the light grid runs behind the labels' white halo; every other line must keep clear of them
+        # the light grid runs behind the labels' white ground; every other line must keep clear of them
         if line.y1 == line.y2
         and line.stroke != GRID
         and overlaps(label.box, (line.x1, line.y1 - line.width / 2, line.x2, line.y2 + line.width / 2))

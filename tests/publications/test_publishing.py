@@ -370,10 +370,10 @@ def test_the_publications_page_lists_every_publication_with_its_date_year_number
     content = response.content.decode()
     assert response.status_code == 200
     assert table_rows(content) == [
-        f"2021年9月1日 {R2} 第2版 {REASON}"
+        f"2021年9月1日 {R2} 報告書（PDF） 第2版 {REASON}"
         " 1-1-1 民生委員・児童委員の定員充足率: 2020年度の実績値 92％ → 94％"
         " 1-1-1 民生委員・児童委員の定員充足率: 評価 △ 遅れ（達成率 92.0％） → ○ 順調（達成率 94.0％） 熊本市",
-        f"2021年6月30日 {R2} 第1版 （訂正済み） 初回公表 熊本市",
+        f"2021年6月30日 {R2} 報告書（PDF） 第1版 （訂正済み） 初回公表 熊本市",
     ]
     assert '<time datetime="2021-06-30">2021年6月30日</time>' in content
     assert f'<a href="/plans/{SLUG}/publications/2020-1/">{R2}</a>' in content
@@ -720,6 +720,7 @@ FILES = [
     "evaluation.csv",
     "data.json",
     "report.xlsx",
+    "report.pdf",
 ]
 
 
@@ -730,7 +731,7 @@ def test_the_files_of_a_publication_are_built_and_every_chart_is_stored(
         publication = publish_at(FIRST_PUBLISHED, world)
 
     build = ArtifactBuild.objects.get(publication=publication)
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 9, 9, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 10, 10, "")
     assert build.finished_at is not None
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     for name in FILES[:5]:
@@ -777,7 +778,7 @@ def test_an_approver_retries_a_failed_build_and_the_files_are_built(
     build = ArtifactBuild.objects.get(publication=publication)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:publications_publication_change", args=[publication.pk])
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 9, 9, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 10, 10, "")
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     assert client.get(f"/plans/{SLUG}/report.xlsx?fy=2020").status_code == 200
     assert stored(publication) == before

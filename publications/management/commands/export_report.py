@@ -2,11 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.commands import fiscal_year_option
 from plans.fiscal_years import fiscal_year_label
-from plans.models import Plan
+from publications.commands import published
 from publications.exports import build_report
-from publications.models import Publication
 from publications.progress import load
 
 
@@ -29,23 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug, fy, output, **options):
-        plan = Plan.objects.filter(slug=slug).first()
-        if plan is None:
-            known = "、".join(Plan.objects.values_list("slug", flat=True)) or "なし"
-            raise CommandError(f"slug「{slug}」の計画はありません（登録済み: {known}）。")
-        published = sorted(set(Publication.objects.filter(plan=plan).values_list("fiscal_year", flat=True)))
-        if not published:
-            raise CommandError(f"計画「{plan.title}」はまだ公表されていません。先に公表してください。")
-        year = fiscal_year_option(fy) or published[-1]
-        if not plan.contains_fiscal_year(year):
-            raise CommandError(
-                f"{year}年度は計画期間（{plan.start_fy}～{plan.end_fy}年度）の外です。"
-                f"{plan.start_fy}～{plan.end_fy}の年度を指定してください。"
-            )
-        if year not in published:
-            years = "、".join(fiscal_year_label(y) for y in published)
-            raise CommandError(f"{fiscal_year_label(year)}はまだ公表されていません（公表済み: {years}）。")
-        publication = Publication.objects.current(plan, year)
+        publication = published(slug, fy)
+        plan, year = publication.plan, publication.fiscal_year
         path = Path(output or f"{plan.slug}_{year}.xlsx")
         if not path.parent.is_dir():
             raise CommandError(f"書き出し先のフォルダ「{path.parent}」がありません。")

@@ -114,7 +114,7 @@ def indicator_document(rng: random.Random, code: str, subject: str, start_fy: in
     value = base
     for fy in range(start_fy, end_fy + 1):
         value = value + (target - base) / (end_fy - start_fy + 1) + rng.gauss(0, abs(base) * 0.05)
-        actuals[fy] = round(max(value, 0), 1) if unit == "％" else max(round(value), 0)
+        actuals[fy] = round(min(max(value, 0), 100), 1) if unit == "％" else max(round(value), 0)
     rounded = round if unit != "％" else lambda number: round(number, 1)
     return {
         "code": code,
