@@ -49,7 +49,7 @@ MIN_BAR = 3
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "5"
+CHART_VERSION = "6"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
 
 
@@ -237,6 +237,25 @@ def indicator_chart(
     ).svg()
 
 
+def apart(
+    candidates: Sequence[tuple[float, Label]], fixed: Sequence[Label] = (), gap: float = 2
+) -> list[Label]:
+    """The labels that keep clear of each other and of the `fixed` ones (the axis), taken by rank (lowest
+    first): one that would touch a label already taken is left out. They come back in the order given."""
+    taken: list[tuple[int, Label]] = [(-1, label) for label in fixed]
+    for index, (_rank, label) in sorted(enumerate(candidates), key=lambda item: (item[1][0], item[0])):
+        left, top, right, bottom = label.box
+        if all(
+            left >= other.box[2] + gap
+            or right + gap <= other.box[0]
+            or top >= other.box[3]
+            or bottom <= other.box[1]
+            for _, other in taken
+        ):
+            taken.append((index, label))
+    return [label for index, label in sorted(taken, key=lambda item: item[0]) if index >= 0]
+
+
 def indicator_layout(
     *,
     name: str,
@@ -325,13 +344,23 @@ def indicator_layout(
         crowded = any(text_width(number(s.value)) > slot_width - 4 for s in slots if s.value is not None)
         fills = {"baseline": GRID, "actual": colour, "projection": WHITE, "target": WHITE}
         zero_y = y_of(0.0)
+        # Which label keeps its place when two would touch: the latest actual, the target, the baseline and the
+        # projection first, then the other years from the left.
+        ranks = {i: rank for rank, i in enumerate(actual_indices[-1:])}
+        for kind in ("target", "baseline", "projection"):
+            ranks |= {i: len(ranks) for i, s in enumerate(slots) if s.kind == kind and i not in ranks}
+        candidates: list[tuple[float, Label]] = []
         for index, slot in enumerate(slots):
             centre = starts[index] + slot_width * weights[index] / 2
+            rank = ranks.get(index, 10 + index)
             year = fy_labels(slot.fy)
-            labels.append(Label(_r(centre), _r(plot_bottom + LINE), year))
+            candidates.append((rank, Label(_r(centre), _r(plot_bottom + LINE), year)))
             if slot.word:
-                labels.append(
-                    Label(_r(centre), _r(plot_bottom + 2 * LINE + 2), slot.word, size=SMALL, fill=MUTED)
+                candidates.append(
+                    (
+                        rank,
+                        Label(_r(centre), _r(plot_bottom + 2 * LINE + 2), slot.word, size=SMALL, fill=MUTED),
+                    )
                 )
             if slot.value is None:
                 continue
@@ -362,12 +391,12 @@ def indicator_layout(
                 continue
             if value >= 0:
                 above = min(bar_top, y_of(mark) - 3 if mark is not None else bar_top)
-                labels.append(
-                    Label(_r(centre), _r(above - 9), number(slot.value), bold=slot.kind == "actual")
-                )
+                label = Label(_r(centre), _r(above - 9), number(slot.value), bold=slot.kind == "actual")
             else:
                 below = max(bar_bottom, y_of(mark) + 3 if mark is not None else bar_bottom)
-                labels.append(Label(_r(centre), _r(below + FONT_SIZE + 5), number(slot.value), bold=True))
+                label = Label(_r(centre), _r(below + FONT_SIZE + 5), number(slot.value), bold=True)
+            candidates.append((rank, label))
+        labels += apart(candidates, fixed=labels)
     return Chart(
         title=title or f"{name}の実績値と目標値",
         width=WIDTH,

@@ -77,6 +77,16 @@ ONE_ONE_ONE = {  # 1-1-1: 95.1 ％ (H30), 91.8 and 92.43, target 100 ％ in R6; 
     "grade": REGRESSED,
     "projection": Point(2024, D("88.8")),
 }
+TEN_YEARS = {  # a ten-year plan (2015-2024) from 2,946 in H25: twelve slots in 400 px
+    "unit": "団体",
+    "baseline": Point(2013, D("2946")),
+    "target": Point(2024, D("3830")),
+    "actuals": dict(
+        zip(range(2015, 2025), map(D, "2848 3182 2996 3072 3264 3256 3390 3341 3439 3555".split()))
+    ),
+    "grade": BEHIND,
+    "projection": None,
+}
 SVGS = {
     "indicator": lambda: indicator_svg(),
     "grades": lambda: charts.grade_summary_chart(KUMAMOTO_COUNTS, "成果指標の評価（令和3年度末）"),
@@ -85,6 +95,7 @@ SVGS = {
 LAYOUTS = {
     **{name: (lambda data=data: layout(data)) for name, data in EDGE_CASES.items()},
     "one_one_one": lambda: layout(ONE_ONE_ONE),
+    "ten_years": lambda: layout(TEN_YEARS),
     "grades": lambda: charts.grade_summary_layout(KUMAMOTO_COUNTS, "評価"),
     "bands": lambda: charts.grade_summary_layout(dict.fromkeys(FUKUOKA_BANDS, 3), "評価"),
 }
@@ -372,3 +383,11 @@ def test_a_dollar_sign_in_a_name_or_unit_is_drawn_as_text_not_parsed_as_mathtext
     ]
 
     assert all("<svg" in svg[:500] for svg in svgs)
+
+
+def test_on_a_crowded_axis_the_latest_actual_the_target_and_the_baseline_keep_their_year_labels():
+    shown = texts(layout(TEN_YEARS))
+
+    # R6 twice (the latest actual and the target) and H25 (the baseline); neighbours give way to them.
+    assert shown.count("R6") == 2 and "H25" in shown and "3,555" in shown
+    assert len([text for text in shown if text[:1] in "HR" and text[1:].isdigit()]) < 12
