@@ -439,6 +439,14 @@ def check_xlsx(content: bytes, texts: list[str]) -> None:
     assert [text for text in texts if text.replace("\r", "\n") not in cells] == []
 
 
+def check_pdf(content: bytes, texts: list[str]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) >= 3  # the cover, the outline, the overview, then the policies
+    assert reader.metadata.title.endswith("進捗状況報告書") and reader.trailer["/Root"]["/Lang"] == "ja"
+
+
 def check_svg(content: bytes, texts: list[str]) -> None:
     root = ElementTree.fromstring(content)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -457,6 +465,7 @@ CHECKS = {
     "json": check_json,
     "csv": check_csv,
     "xlsx": check_xlsx,
+    "pdf": check_pdf,
     "svg": check_svg,
     "atom": check_atom,
 }
@@ -532,6 +541,7 @@ def public_urls():
             yield f"{plan}/grades.svg{query}", "svg", []
             yield f"{plan}/data.csv{query}", "csv", in_csv
             yield f"{plan}/report.xlsx{query}", "xlsx", [title_of(slug), *names]
+            yield f"{plan}/report.pdf{query}", "pdf", []
             yield f"/api/plans/{slug}/{query}", "json", names
         last = f"?fy={years[-1]}"
         names = [name_at(slug, code, years[-1]) for code in codes]
@@ -554,6 +564,7 @@ def public_urls():
             )
             yield f"{files}/data.json", "json", names
             yield f"{files}/report.xlsx", "xlsx", [title_of(slug), *names]
+            yield f"{files}/report.pdf", "pdf", []
             yield f"{files}/charts/grades.svg", "svg", []
             for code, name in zip(codes, names, strict=True):
                 yield f"{files}/charts/{code}.svg", "svg", [name]
