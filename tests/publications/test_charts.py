@@ -82,7 +82,11 @@ TEN_YEARS = {  # a ten-year plan (2015-2024) from 2,946 in H25: twelve slots in 
     "baseline": Point(2013, D("2946")),
     "target": Point(2024, D("3830")),
     "actuals": dict(
-        zip(range(2015, 2025), map(D, "2848 3182 2996 3072 3264 3256 3390 3341 3439 3555".split()))
+        zip(
+            range(2015, 2025),
+            map(D, "2848 3182 2996 3072 3264 3256 3390 3341 3439 3555".split()),
+            strict=True,
+        )
     ),
     "grade": BEHIND,
     "projection": None,
