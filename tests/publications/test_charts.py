@@ -84,7 +84,7 @@ TEN_YEARS = {  # a ten-year plan (2015-2024) from 2,946 in H25: twelve slots in 
     "actuals": dict(
         zip(
             range(2015, 2025),
-            map(D, "2848 3182 2996 3072 3264 3256 3390 3341 3439 3555".split()),
+            map(D, ["2848", "3182", "2996", "3072", "3264", "3256", "3390", "3341", "3439", "3555"]),
             strict=True,
         )
     ),
