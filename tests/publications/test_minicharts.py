@@ -84,3 +84,36 @@ def test_the_standalone_file_is_an_svg_with_a_title_and_real_text():
     assert root.tag == f"{SVG}svg" and root.get("viewBox") == "0 0 300 118"
     assert root.find(f"{SVG}title").text.startswith("ボランティア登録者等")
     assert [text.text for text in root.iter(f"{SVG}text")][:3] == ["98", "H30", "基準"]
+
+
+def test_a_mini_chart_is_drawn_once_per_process_for_the_same_content(
+    kumamoto_plan, client, settings, monkeypatch
+):
+    from publications import minicharts as module
+    from publications.templatetags import plan_tags
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # every request draws the page
+    plan_tags.inline_mini_chart.cache_clear()
+    drawn = []
+    original = module.indicator_mini_chart
+    monkeypatch.setattr(
+        module, "indicator_mini_chart", lambda *args: drawn.append(args[0].code) or original(*args)
+    )
+
+    first = client.get("/plans/kumamoto-welfare-4/?fy=2021").content
+    once = list(drawn)
+    second = client.get("/plans/kumamoto-welfare-4/?fy=2021").content
+
+    assert sorted(set(once)) == [
+        "1-1-1",
+        "1-1-2",
+        "1-2-1",
+        "2-1-1",
+        "2-1-2",
+        "2-2-1",
+        "3-1-1",
+        "3-1-2",
+        "3-2-1",
+        "3-3-1",
+    ]
+    assert drawn == once and first == second
