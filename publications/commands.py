@@ -8,6 +8,17 @@ from plans.models import Plan
 from publications.models import Publication
 
 
+def add_publication_arguments(parser, extension: str) -> None:
+    """The arguments of a command that exports one publication: the plan, the year and the file to write."""
+    parser.add_argument("slug", help="計画の slug（例: kumamoto-welfare-4）")
+    parser.add_argument("--fy", help="年度（例: 2021、R3、令和3年度）。省略すると公表している最新の年度")
+    parser.add_argument(
+        "-o",
+        "--output",
+        help=f"書き出すファイルのパス（省略すると「slug_年度.{extension}」を現在のフォルダに作ります）",
+    )
+
+
 def published(slug: str, fy: str | None) -> Publication:
     """The current publication of plan `slug` for fy (the latest published year when None), or CommandError
     saying in Japanese what is missing."""

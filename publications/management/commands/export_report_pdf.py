@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.fiscal_years import fiscal_year_label
-from publications.commands import published
+from publications.commands import add_publication_arguments, published
 from publications.progress import load
 from publications.report_pdf import build_pdf, publisher_of
 
@@ -15,13 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="計画の slug（例: kumamoto-welfare-4）")
-        parser.add_argument("--fy", help="年度（例: 2021、R3、令和3年度）。省略すると公表している最新の年度")
-        parser.add_argument(
-            "-o",
-            "--output",
-            help="書き出すファイルのパス（省略すると「slug_年度.pdf」を現在のフォルダに作ります）",
-        )
+        add_publication_arguments(parser, "pdf")
 
     def handle(self, *args, slug, fy, output, **options):
         publication = published(slug, fy)
