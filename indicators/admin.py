@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, YearlyTarget
 from plans.admin import FiscalYearFieldsMixin, NoRevertHistoryAdmin
 
 
@@ -23,6 +23,17 @@ class IndicatorValueInline(FiscalYearFieldsMixin, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return obj is None and super().has_add_permission(request, obj)
+
+
+class YearlyTargetInline(FiscalYearFieldsMixin, admin.TabularInline):
+    """Targets for years before the target year (年度目標): the year's grade is measured against them."""
+
+    model = YearlyTarget
+    extra = 0
+    fields = ["fiscal_year", "value"]
+    verbose_name_plural = (
+        "年度目標（目標年度より前の年度ごとの目標値。設定した年度は、その目標に対して評価します）"
+    )
 
 
 class IndicatorForm(forms.ModelForm):
@@ -107,7 +118,7 @@ class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
         ),
         ("変更履歴", {"fields": ["changes_link", "expected_version"]}),
     ]
-    inlines = [IndicatorValueInline]
+    inlines = [YearlyTargetInline, IndicatorValueInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).responsible_for(request.user)

@@ -105,6 +105,22 @@ def year_problems(
     return problems
 
 
+def yearly_target_year_problem(
+    start_fy: int, end_fy: int, baseline_fy: int | None, target_fy: int | None, fy: int
+) -> str | None:
+    """Why an indicator cannot have a yearly target (年度目標) for fy (in Japanese), or None: the year lies in
+    the plan, after the baseline year and before the target year (whose target is the indicator's own)."""
+    if target_fy is None:
+        return "目標値（最終の目標）がない成果指標には年度目標を設定できません。"
+    if not start_fy <= fy <= end_fy:
+        return f"年度目標の年度（{fy}年度）は計画期間（{start_fy}～{end_fy}年度）の中にしてください。"
+    if fy >= target_fy:
+        return f"年度目標の年度（{fy}年度）は目標値の年度（{target_fy}年度）より前にしてください。目標年度の目標は目標値です。"
+    if baseline_fy is not None and fy <= baseline_fy:
+        return f"年度目標の年度（{fy}年度）は基準値の年度（{baseline_fy}年度）より後にしてください。"
+    return None
+
+
 INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
 PACE, ACHIEVEMENT = "pace", "achievement"
 
@@ -170,6 +186,10 @@ class Evaluation:
     target_met: bool | None
     projection: Projection | None
     grade: Grade
+    # The year's own target (年度目標) when the plan sets one for the year of the actual graded, and the
+    # actual's 達成率 against it; the pace and band rules then grade against it (see evaluate()).
+    yearly_target: Point | None = None
+    yearly_achievement_rate: Decimal | None = None
 
 
 def rounded_rate(value: Decimal | None) -> Decimal | None:
@@ -265,13 +285,18 @@ def latest_actual(actuals: dict[int, Decimal], fy: int) -> Point | None:
     return Point(year, actuals[year])
 
 
-def pace_grade(target_met: bool, change: str, progress: Decimal | None, expected: Decimal | None) -> Grade:
-    """The default rule: the first that holds of 達成, 後退, 順調 (improved and on pace), else 遅れ."""
+def on_pace(change: str, progress: Decimal | None, expected: Decimal | None) -> bool:
+    """Improved, and at least as far along as the time passed (the straight line to the target)."""
+    return change == IMPROVED and progress is not None and (expected is None or progress >= expected)
+
+
+def pace_grade(target_met: bool, change: str, paced: bool) -> Grade:
+    """The default rule: the first that holds of 達成, 後退, 順調 (on pace: see evaluate()), else 遅れ."""
     if target_met:
         return ACHIEVED
     if change == WORSE:
         return REGRESSED
-    if change == IMPROVED and progress is not None and (expected is None or progress >= expected):
+    if paced:
         return ON_TRACK
     return BEHIND
 
@@ -295,8 +320,14 @@ def evaluate(
     rule: GradingRule = GradingRule(),
     unit: str = "",
     may_exceed_100: bool = False,
+    yearly_targets: dict[int, Decimal] | None = None,
 ) -> Evaluation:
-    """Everything about one indicator as it stood at the end of fiscal year fy (rates rounded, see above)."""
+    """Everything about one indicator as it stood at the end of fiscal year fy (rates rounded, see above).
+
+    `yearly_targets` ({fy: value}, 年度目標) are targets the plan sets for years before the target year. When
+    the year of the actual graded has one, the band rule grades the actual's 達成率 against it, and the pace
+    rule takes it as the expected value in place of the straight line: 順調 once the actual reaches it.
+    """
     current = latest_actual(actuals, fy)
     if baseline is not None:
         reference, reference_is_baseline = baseline, True
@@ -327,10 +358,18 @@ def evaluate(
 
     rate = rounded_rate(achievement_rate(current.value, target.value, direction, tolerance))
     met = meets_target(current.value, target.value, direction, tolerance)
+    yearly_value = (yearly_targets or {}).get(current.fy) if current.fy != target.fy else None
+    yearly = Point(current.fy, yearly_value) if yearly_value is not None else None
+    yearly_rate = (
+        rounded_rate(achievement_rate(current.value, yearly.value, direction, tolerance)) if yearly else None
+    )
     progress = expected = change = None
     if reference is not None:
         progress = rounded_rate(progress_rate(current.value, reference.value, target.value))
-        expected = rounded_rate(expected_progress(current.fy, reference.fy, target.fy))
+        if yearly is not None:  # the share of the way that the year's target stands for
+            expected = rounded_rate(progress_rate(yearly.value, reference.value, target.value))
+        else:
+            expected = rounded_rate(expected_progress(current.fy, reference.fy, target.fy))
         change = change_from(reference.value, current.value, direction, target.value)
 
     points = ([baseline] if baseline is not None else []) + [
@@ -344,12 +383,19 @@ def evaluate(
             target.fy, projected, meets_target(projected, target.value, direction, tolerance)
         )
 
-    if rule.method == ACHIEVEMENT:
+    if rule.method == ACHIEVEMENT and yearly is not None:
+        yearly_met = meets_target(current.value, yearly.value, direction, tolerance)
+        grade = band_grade(yearly_rate, yearly_met, rule.bands)
+    elif rule.method == ACHIEVEMENT:
         grade = band_grade(rate, met, rule.bands)
     elif at_reference_year(reference, current):
         grade = NOT_EVALUATED  # the year everything is measured from shows no progress of its own
     else:
-        grade = pace_grade(met, change or UNCHANGED, progress, expected)
+        if yearly is not None:  # reached the year's own target (compared unrounded, as the target is)
+            paced = meets_target(current.value, yearly.value, direction, tolerance)
+        else:
+            paced = on_pace(change or UNCHANGED, progress, expected)
+        grade = pace_grade(met, change or UNCHANGED, paced)
     return Evaluation(
         fy=current.fy,
         actual=current.value,
@@ -362,6 +408,8 @@ def evaluate(
         target_met=met,
         projection=projection,
         grade=grade,
+        yearly_target=yearly,
+        yearly_achievement_rate=yearly_rate,
     )
 
 
@@ -417,6 +465,10 @@ def grade_keys(rule: GradingRule) -> dict[Grade, tuple[str, int]]:
     return keys
 
 
+def band_of(grade: Grade, rule: GradingRule) -> Band | None:
+    return next((b for b in rule.bands if b.mark == grade.mark and b.label == grade.label), None)
+
+
 def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule) -> str:
     """One plain-Japanese sentence on how the grade was reached, for citizens."""
     grade = f"「{result.grade.label}」"
@@ -425,13 +477,21 @@ def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule
     if result.target_met is None:
         return "数値の目標値がないため、評価の対象外です。"
     actual = display_value(result.actual, unit)
+    yearly = result.yearly_target
+    if rule.method == ACHIEVEMENT and yearly is not None:
+        rate = display_percent(result.yearly_achievement_rate)
+        goal = f"{yearly.fy}年度の目標値{display_value(yearly.value, unit)}"
+        if result.yearly_achievement_rate is None:
+            return f"実績値{actual}が{goal}を満たしているため{grade}です。"
+        band = band_of(result.grade, rule)
+        if band is not None and band.min is not None:
+            return f"{goal}に対する達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
+        return f"{goal}に対する達成率が{rate}で、ほかの区分に届かないため{grade}です。"
     if rule.method == ACHIEVEMENT:
         rate = display_percent(result.achievement_rate)
         if result.achievement_rate is None:
             return f"実績値{actual}が目標を満たしているため{grade}です。"
-        band = next(
-            (b for b in rule.bands if b.mark == result.grade.mark and b.label == result.grade.label), None
-        )
+        band = band_of(result.grade, rule)
         if band is not None and band.min is not None:
             return f"達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
         return f"達成率が{rate}で、ほかの区分に届かないため{grade}です。"
@@ -448,6 +508,11 @@ def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule
         return f"実績値{actual}が{origin}{reference}より{moved}いるため{grade}です。"
     if result.change == UNCHANGED:
         return f"実績値{actual}が{origin}{reference}から変わっていないため{grade}です。"
+    if yearly is not None:
+        goal = f"{yearly.fy}年度の目標値{display_value(yearly.value, unit)}"
+        if result.grade == ON_TRACK:
+            return f"実績値{actual}が{goal}に達しているため{grade}です。"
+        return f"実績値{actual}が{goal}に届いていないため{grade}です。"
     progress, expected = display_percent(result.progress_rate), display_percent(result.expected_progress)
     if result.grade == ON_TRACK:
         return f"{origin}から目標値までの進捗率{progress}が、期間の経過に応じた目安{expected}以上のため{grade}です。"

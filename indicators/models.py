@@ -9,9 +9,16 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from indicators import evaluation, responsibility
+from indicators import evaluation, final, responsibility
 from plans.fiscal_years import period_problem
-from plans.models import FISCAL_YEAR_VALIDATORS, Measure, Organisation, Plan, fiscal_year_in_range
+from plans.models import (
+    FISCAL_YEAR_VALIDATORS,
+    GradeStage,
+    Measure,
+    Organisation,
+    Plan,
+    fiscal_year_in_range,
+)
 from plans.validators import multiline_text, one_line_text
 
 CODE_VALIDATOR = RegexValidator(
@@ -47,10 +54,26 @@ def _shown(value) -> str:
     return "（なし）" if value in (None, "") else str(value)
 
 
+def _bands(plan: Plan, stage: str) -> list[evaluation.Band]:
+    return [
+        evaluation.Band(band.min_rate, band.mark, band.label)
+        for band in plan.grade_bands.all()
+        if band.stage == stage
+    ]
+
+
 def grading_rule(plan: Plan) -> evaluation.GradingRule:
     """The plan's rule for grading its indicators, as plain values for the evaluation arithmetic."""
-    bands = [evaluation.Band(band.min_rate, band.mark, band.label) for band in plan.grade_bands.all()]
-    return evaluation.GradingRule(plan.grading_method, bands)
+    return evaluation.GradingRule(plan.grading_method, _bands(plan, GradeStage.YEARLY))
+
+
+def final_rule(plan: Plan) -> final.FinalRule:
+    """The plan's rule for its final (and mid-term) evaluation, as plain values."""
+    return final.FinalRule(
+        plan.final_grading_method,
+        without_trailing_zeros(plan.final_tolerance_percent),
+        _bands(plan, GradeStage.FINAL),
+    )
 
 
 def number_validator(value: Decimal) -> None:
@@ -86,7 +109,7 @@ class MeasuredValueField(models.DecimalField):
 class IndicatorQuerySet(models.QuerySet):
     def with_values(self):
         """Indicators with their measure, policy and yearly values, in a fixed number of queries."""
-        return self.select_related("measure__policy__plan").prefetch_related("values")
+        return self.select_related("measure__policy__plan").prefetch_related("values", "yearly_targets")
 
     def evaluate(
         self, fy: int, rule: "evaluation.GradingRule"
@@ -262,6 +285,14 @@ class Indicator(models.Model):
                 min(actual_years, default=None),
             )
             problems = {**years, **problems}
+            if self.pk and "target_fy" not in problems:  # the yearly targets must still fit the years
+                for fy in self.yearly_targets.values_list("fiscal_year", flat=True):
+                    problem = evaluation.yearly_target_year_problem(
+                        self.plan.start_fy, self.plan.end_fy, self.baseline_fy, self.target_fy, fy
+                    )
+                    if problem:
+                        problems["target_fy"] = f"{fy}年度の年度目標と合いません: {problem}"
+                        break
             if problem := self.plan.organisation_problem(self.organisation):
                 problems["organisation"] = problem
         if problems:  # the rule every door applies to the values of this unit
@@ -281,6 +312,13 @@ class Indicator(models.Model):
         Reads prefetched values when there are any.
         """
         return {value.fiscal_year: value.value for value in self.values.all()}
+
+    def interim_targets(self) -> dict[int, Decimal]:
+        """{fiscal year: 年度目標} of the years before the target year that have one (reads prefetched rows)."""
+        return {
+            row.fiscal_year: row.value
+            for row in sorted(self.yearly_targets.all(), key=lambda r: r.fiscal_year)
+        }
 
     def grade_notes(self) -> dict[int, str]:
         """{fiscal year: 評価の補足} of the years that have one (reads prefetched values too)."""
@@ -332,7 +370,59 @@ class Indicator(models.Model):
             rule=rule,
             unit=self.unit,
             may_exceed_100=self.may_exceed_100,
+            yearly_targets=self.interim_targets(),
         )
+
+
+class YearlyTarget(models.Model):
+    """A target the plan sets for one year before the indicator's target year (年度目標): the pace of the
+    plan, year by year (所沢市 sets one for every year). The final target stays on the indicator."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="yearly_targets", verbose_name="成果指標"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
+    value = MeasuredValueField("年度目標")
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year"]
+        verbose_name = "年度目標"
+        verbose_name_plural = "年度目標（目標年度より前の各年度の目標値）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="one_yearly_target_per_indicator_year",
+                violation_error_message="この成果指標には同じ年度の年度目標がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("fiscal_year"),
+                name="yearly_target_fiscal_year_in_range",
+                violation_error_message="年度が範囲外です。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.fiscal_year}年度の目標: {self.value}"
+
+    def clean(self):
+        if self.fiscal_year is None or not hasattr(self, "indicator"):
+            return  # the field's own errors say what is missing
+        indicator = self.indicator
+        problems = {}
+        if problem := evaluation.yearly_target_year_problem(
+            indicator.plan.start_fy,
+            indicator.plan.end_fy,
+            indicator.baseline_fy,
+            indicator.target_fy,
+            self.fiscal_year,
+        ):
+            problems["fiscal_year"] = problem
+        if self.value is not None and (
+            problem := evaluation.value_problem(self.value, indicator.unit, indicator.may_exceed_100)
+        ):
+            problems["value"] = problem
+        if problems:
+            raise ValidationError(problems)
 
 
 GRADE_NOTE_LENGTH = 100  # one short sentence beside the grade on a card

@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.forms import fiscal_year_formfield
 from plans.grading import bands_problem
-from plans.models import BasicPolicy, GradeBand, Measure, Organisation, Plan, PlanOrganisation
+from plans.models import BasicPolicy, GradeBand, GradeStage, Measure, Organisation, Plan, PlanOrganisation
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -88,7 +88,18 @@ class BasicPolicyInline(admin.StackedInline):
 
 
 class GradeBandFormSet(forms.BaseInlineFormSet):
-    """The plan's bands checked together, by the plan file's rule (plans.grading.bands_problem)."""
+    """One stage's bands (the yearly grading's or the final evaluation's), checked together by the plan
+    file's rule (plans.grading.bands_problem)."""
+
+    stage = GradeStage.YEARLY
+
+    def get_queryset(self):
+        return super().get_queryset().filter(stage=self.stage)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.stage = self.stage  # before validation, so that the unique check sees the stage
+        return form
 
     def clean(self):
         super().clean()
@@ -102,11 +113,15 @@ class GradeBandFormSet(forms.BaseInlineFormSet):
             ),
             key=lambda band: band["position"],
         )
-        problem = bands_problem(
-            self.instance.grading_method, [(band["min_rate"], band["mark"]) for band in kept]
-        )
+        # The final evaluation may leave its bands empty: it then uses the yearly grading's.
+        method = self.instance.grading_method if self.stage == GradeStage.YEARLY else ""
+        problem = bands_problem(method, [(band["min_rate"], band["mark"]) for band in kept])
         if problem:
             raise ValidationError(problem.message)
+
+
+class FinalGradeBandFormSet(GradeBandFormSet):
+    stage = GradeStage.FINAL
 
 
 class GradeBandInline(admin.TabularInline):
@@ -115,6 +130,13 @@ class GradeBandInline(admin.TabularInline):
     extra = 0
     fields = ["position", "min_rate", "mark", "label"]
     verbose_name_plural = "評価区分（「達成率の区分で評価」のとき、上から順に当てはめます）"
+
+
+class FinalGradeBandInline(GradeBandInline):
+    formset = FinalGradeBandFormSet
+    verbose_name_plural = (
+        "最終評価の評価区分（最終評価を「達成率の区分で評価」するとき。空欄なら上の評価区分を使います）"
+    )
 
 
 class MeasureInline(admin.TabularInline):
@@ -135,8 +157,15 @@ class PlanAdmin(IdentityReadOnlyAdmin):
             {"fields": ["start_fy", "end_fy"], "description": "西暦の年度で入力します（例: 2020）。"},
         ),
         ("評価", {"fields": ["grading_method"]}),
+        (
+            "最終評価・中間評価",
+            {
+                "fields": ["final_grading_method", "final_tolerance_percent"],
+                "description": "計画の最終年度の評価（途中の年度では中間評価）の方法です。",
+            },
+        ),
     ]
-    inlines = [PlanOrganisationInline, GradeBandInline, BasicPolicyInline]
+    inlines = [PlanOrganisationInline, GradeBandInline, FinalGradeBandInline, BasicPolicyInline]
     identity_fields = ("slug",)  # the plan's public URLs and its publications' files are named by it
 
     @admin.display(description="計画期間")

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -45,6 +47,11 @@ class GradingMethod(models.TextChoices):
     ACHIEVEMENT = "achievement", "達成率の区分で評価"
 
 
+class FinalGradingMethod(models.TextChoices):
+    TREND = "trend", "基準値からの変化で評価（A 達成・B 改善・C 変化なし・D 悪化・E 評価困難）"
+    ACHIEVEMENT = "achievement", "達成率の区分で評価"
+
+
 class Plan(models.Model):
     slug = models.SlugField("識別子", max_length=80, unique=True, help_text="URL に使う半角英数字とハイフン")
     title = models.CharField("計画名", max_length=200, validators=[one_line_text])
@@ -58,6 +65,21 @@ class Plan(models.Model):
         choices=GradingMethod.choices,
         default=GradingMethod.PACE,
         help_text="「達成率の区分」を選んだときは、下の評価区分を上から順に当てはめます。",
+    )
+
+    final_grading_method = models.CharField(
+        "最終評価の方法",
+        max_length=20,
+        choices=FinalGradingMethod.choices,
+        default=FinalGradingMethod.TREND,
+        help_text="計画の最終年度（と中間評価）に各成果指標を評価する方法です。",
+    )
+    final_tolerance_percent = models.DecimalField(
+        "変化なしとみなす幅（％）",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(5),
+        help_text="基準値からの変化が基準値のこの割合以内なら「C 変わらない」とします（基準値からの変化で評価するとき）。",
     )
 
     class Meta:
@@ -79,6 +101,16 @@ class Plan(models.Model):
                 condition=Q(grading_method__in=GradingMethod.values),
                 name="plan_grading_method_valid",
                 violation_error_message="評価の方法が正しくありません。",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_grading_method__in=FinalGradingMethod.values),
+                name="plan_final_grading_method_valid",
+                violation_error_message="最終評価の方法が正しくありません。",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_tolerance_percent__gte=0, final_tolerance_percent__lte=100),
+                name="plan_final_tolerance_in_range",
+                violation_error_message="変化なしとみなす幅は0～100％にしてください。",
             ),
         ]
 
@@ -190,10 +222,17 @@ class PlanOrganisation(models.Model):
         return self.organisation.name
 
 
+class GradeStage(models.TextChoices):
+    YEARLY = "yearly", "毎年度の評価"
+    FINAL = "final", "最終評価"
+
+
 class GradeBand(models.Model):
-    """One band of a plan's achievement-rate rule: 達成率 at least min_rate gets this mark and label."""
+    """One band of a plan's achievement-rate rule: 達成率 at least min_rate gets this mark and label. The
+    yearly grading's bands, or the final evaluation's own (when it has none, it uses the yearly ones)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="grade_bands", verbose_name="計画")
+    stage = models.CharField("評価", max_length=10, choices=GradeStage.choices, default=GradeStage.YEARLY)
     position = models.PositiveSmallIntegerField("順番")
     min_rate = models.DecimalField(
         "達成率の下限（％）",
@@ -207,14 +246,19 @@ class GradeBand(models.Model):
     label = models.CharField("評価", max_length=40, validators=[one_line_text])
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["plan", "stage", "position"]
         verbose_name = "評価区分"
         verbose_name_plural = "評価区分"
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "position"],
-                name="one_grade_band_per_position",
+                fields=["plan", "stage", "position"],
+                name="one_grade_band_per_stage_position",
                 violation_error_message="同じ順番の評価区分がすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=GradeStage.values),
+                name="grade_band_stage_valid",
+                violation_error_message="評価区分の種類が正しくありません。",
             ),
         ]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from indicators import evaluation
+from indicators import evaluation, final
 from plans.fiscal_years import fiscal_year_label
 
 SCHEMA_VERSION = 1
@@ -76,7 +76,31 @@ def evaluation_json(result: evaluation.Evaluation, reason: str, note: str = "") 
         "grade": {"mark": result.grade.mark, "label": result.grade.label},
         "reason": reason,
         "note": note,  # 評価の補足 that staff wrote for the year of the actual graded
+        "yearly_target": {"fy": result.yearly_target.fy, "value": number(result.yearly_target.value)}
+        if result.yearly_target
+        else None,
+        "yearly_achievement_rate": number(result.yearly_achievement_rate, RATE_PLACES),
     }
+
+
+def final_json(result: final.FinalEvaluation) -> dict:
+    return {
+        "grade": {"mark": result.grade.mark, "label": result.grade.label},
+        "change_percent": number(result.change_percent, RATE_PLACES),
+        "reason": result.reason,
+    }
+
+
+def final_counts_json(grades: list[evaluation.Grade], scale: list[evaluation.Grade]) -> list[dict]:
+    return [
+        {
+            "mark": c.grade.mark,
+            "label": c.grade.label,
+            "count": c.count,
+            "share": number(c.share, RATE_PLACES),
+        }
+        for c in final.count_grades(grades, scale)
+    ]
 
 
 def indicator_json(
@@ -85,9 +109,11 @@ def indicator_json(
     fy: int,
     rule: evaluation.GradingRule,
     grade_notes: dict[int, str] | None = None,
+    interim_targets: dict[int, Decimal] | None = None,
+    final_rule: final.FinalRule | None = None,
 ) -> dict:
-    """One indicator (a row with the Indicator fields) with its actuals and 評価の補足 up to fy, evaluated at
-    fy."""
+    """One indicator (a row with the Indicator fields) with its actuals and 評価の補足 up to fy, its yearly
+    targets, evaluated at fy, and its final (or mid-term) grade under final_rule."""
     baseline = (
         evaluation.Point(indicator.baseline_fy, indicator.baseline_value)
         if indicator.baseline_value is not None
@@ -111,8 +137,10 @@ def indicator_json(
         rule=rule,
         unit=indicator.unit,
         may_exceed_100=may_exceed_100,
+        yearly_targets=interim_targets,
     )
     reason = evaluation.explanation(result, indicator.unit, indicator.direction, rule)
+    overall = final.final_evaluation(result, final_rule or final.FinalRule(), indicator.unit, rule.bands)
     notes = {year: text for year, text in sorted((grade_notes or {}).items()) if year in shown and text}
     return {
         "code": indicator.code,
@@ -123,17 +151,31 @@ def indicator_json(
         "may_exceed_100": may_exceed_100,
         "baseline": {"fy": baseline.fy, "value": number(baseline.value)} if baseline else None,
         "target": {"fy": target.fy, "value": number(target.value)} if target else None,
+        "interim_targets": {
+            str(year): number(value) for year, value in sorted((interim_targets or {}).items())
+        },
         "actuals": {str(year): number(value) for year, value in shown.items()},
         "grade_notes": {str(year): text for year, text in notes.items()},
         "evaluation": evaluation_json(
             result, reason, notes.get(result.fy, "") if result.actual is not None else ""
         ),
+        "final_evaluation": final_json(overall),
     }
 
 
 def grading_json(rule: evaluation.GradingRule) -> dict:
     return {
         "method": rule.method,
+        "bands": [
+            {"min_rate": number(band.min), "mark": band.mark, "label": band.label} for band in rule.bands
+        ],
+    }
+
+
+def final_grading_json(rule: final.FinalRule) -> dict:
+    return {
+        "method": rule.method,
+        "tolerance_percent": number(rule.tolerance_percent),
         "bands": [
             {"min_rate": number(band.min), "mark": band.mark, "label": band.label} for band in rule.bands
         ],
@@ -170,14 +212,20 @@ def compose(
     fy: int,
     grade_notes: dict[str, dict[int, str]] | None = None,
     organisations: list[str] | None = None,
+    interim_targets: dict[str, dict[int, Decimal]] | None = None,
+    final_rule: final.FinalRule | None = None,
 ) -> dict:
-    """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}} and
-    `grade_notes` {indicator code: {fy: 評価の補足}}; `organisations` names who makes the plan; nothing after fy goes in (no actual, no narrative)."""
-    grades = []
+    """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}},
+    `grade_notes` {indicator code: {fy: 評価の補足}} and `interim_targets` {indicator code: {fy: 年度目標}};
+    `organisations` names who makes the plan; `final_rule` grades the final evaluation (a mid-term one
+    before the plan's last year). Nothing after fy goes in (no actual, no narrative)."""
+    final_rule = final_rule or final.FinalRule()
+    final_scale = final.grade_scale(final_rule, rule.bands)
+    grades, final_grades = [], []
     policy_documents = []
     for policy_rows in policies:
         policy = policy_rows.policy
-        measure_documents = []
+        measure_documents, policy_final = [], []
         for measure_rows in policy_rows.measures:
             measure = measure_rows.measure
             indicators = [
@@ -187,10 +235,13 @@ def compose(
                     fy,
                     rule,
                     (grade_notes or {}).get(indicator.code),
+                    (interim_targets or {}).get(indicator.code),
+                    final_rule,
                 )
                 for indicator in measure_rows.indicators
             ]
             grades += [evaluation.Grade(**item["evaluation"]["grade"]) for item in indicators]
+            policy_final += [evaluation.Grade(**item["final_evaluation"]["grade"]) for item in indicators]
             order = {section: index for index, section in enumerate(SECTIONS)}
             narratives = sorted(
                 (item for item in measure_rows.narratives if item[0] <= fy),
@@ -220,9 +271,11 @@ def compose(
                 "numeral": numeral(policy.number),
                 "title": policy.title,
                 "description": policy.description,
+                "final_counts": final_counts_json(policy_final, final_scale),
                 "measures": measure_documents,
             }
         )
+        final_grades += policy_final
     return {
         "schema_version": SCHEMA_VERSION,
         "slug": plan.slug,
@@ -235,6 +288,9 @@ def compose(
         "fy": fy,
         "grading": grading_json(rule),
         "grade_counts": counts_json(grades, rule),
+        "final_grading": final_grading_json(final_rule),
+        "final_stage": "final" if fy >= plan.end_fy else "midterm",
+        "final_counts": final_counts_json(final_grades, final_scale),
         "policies": policy_documents,
     }
 
@@ -252,13 +308,68 @@ def parse(text: str) -> dict:
     """The document of a stored text, numbers as exact Decimals. Publications never change, so one parse per
     process serves every later request for the same text (the cache holds the text itself as its key).
     Keys added to the schema since are filled in with what older publications meant by their absence."""
-    document = json.loads(text, parse_float=Decimal)
+    return upgraded(json.loads(text, parse_float=Decimal))
+
+
+def upgraded(document: dict) -> dict:
+    """A stored document with the keys added to the schema since filled in, as older publications meant by
+    their absence (numbers as Decimals or as floats: both read back the same)."""
     document.setdefault("organisations", [])  # publications before the plan named its organisations
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
         item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
+        item.setdefault("interim_targets", {})  # publications before 年度目標 had none
         item["evaluation"].setdefault("note", "")
+        item["evaluation"].setdefault("yearly_target", None)
+        item["evaluation"].setdefault("yearly_achievement_rate", None)
+    if "final_counts" not in document:
+        add_final_evaluation(document)
     return document
+
+
+def add_final_evaluation(document: dict) -> None:
+    """Grade a publication made before the final evaluation existed by the default final rule, from the
+    evaluation it stored: the same figures, so the same grades every time it is read."""
+    rule = final.FinalRule()
+    scale = final.grade_scale(rule)
+    every = []
+    for policy in document["policies"]:
+        grades = []
+        for measure in policy["measures"]:
+            for item in measure["indicators"]:
+                result = final.final_evaluation(evaluation_of(item["evaluation"]), rule, item["unit"])
+                item["final_evaluation"] = final_json(result)
+                grades.append(result.grade)
+        policy["final_counts"] = final_counts_json(grades, scale)
+        every += grades
+    document["final_grading"] = final_grading_json(rule)
+    document["final_stage"] = "final" if document["fy"] >= document["end_fy"] else "midterm"
+    document["final_counts"] = final_counts_json(every, scale)
+
+
+def final_rule_of(document: dict) -> final.FinalRule:
+    grading = document["final_grading"]
+    return final.FinalRule(
+        grading["method"],
+        decimal(grading["tolerance_percent"]),
+        [
+            evaluation.Band(decimal(band["min_rate"]), band["mark"], band["label"])
+            for band in grading["bands"]
+        ],
+    )
+
+
+def final_of(data: dict) -> final.FinalEvaluation:
+    return final.FinalEvaluation(
+        evaluation.Grade(**data["grade"]), decimal(data["change_percent"]), data["reason"]
+    )
+
+
+def final_counts_of(items: list[dict]) -> list[final.GradeCount]:
+    return [
+        final.GradeCount(evaluation.Grade(item["mark"], item["label"]), item["count"], decimal(item["share"]))
+        for item in items
+    ]
 
 
 def rule_of(document: dict) -> evaluation.GradingRule:
@@ -290,6 +401,10 @@ def evaluation_of(data: dict) -> evaluation.Evaluation:
         if projection
         else None,
         grade=evaluation.Grade(**data["grade"]),
+        yearly_target=evaluation.Point(data["yearly_target"]["fy"], decimal(data["yearly_target"]["value"]))
+        if data.get("yearly_target")
+        else None,
+        yearly_achievement_rate=decimal(data.get("yearly_achievement_rate")),
     )
 
 
@@ -351,10 +466,15 @@ class IndicatorView:
     baseline_value: Decimal | None
     target_fy: int | None
     target_value: Decimal | None
+    interim_targets: tuple[tuple[int, Decimal], ...] = ()  # ((fy, 年度目標), …) in year order
 
     @property
     def pk(self) -> str:
         return self.code
+
+    @property
+    def yearly_targets(self) -> dict[int, Decimal]:
+        return dict(self.interim_targets)
 
     @property
     def has_baseline(self) -> bool:
@@ -412,11 +532,16 @@ def indicator_view(data: dict) -> IndicatorView:
         baseline_value=decimal(baseline["value"]) if baseline else None,
         target_fy=target["fy"] if target else None,
         target_value=decimal(target["value"]) if target else None,
+        interim_targets=tuple(sorted(interim_targets_of(data).items())),
     )
 
 
 def actuals_of(data: dict) -> dict[int, Decimal]:
     return {int(year): decimal(value) for year, value in data["actuals"].items()}
+
+
+def interim_targets_of(data: dict) -> dict[int, Decimal]:
+    return {int(year): decimal(value) for year, value in data["interim_targets"].items()}
 
 
 def grade_notes_of(data: dict) -> dict[int, str]:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.db.models import Prefetch
 
 from indicators import responsibility
-from indicators.models import Indicator, grading_rule
+from indicators.models import Indicator, final_rule, grading_rule
 from initiatives.models import Narrative
 from plans.models import Measure, Plan
 from publications import document as doc
@@ -20,7 +20,9 @@ def _policies(plan: Plan):
         Prefetch("measures", queryset=Measure.objects.order_by("number")),
         Prefetch(
             "measures__indicators",
-            queryset=Indicator.objects.order_by("position", "code").prefetch_related("values"),
+            queryset=Indicator.objects.order_by("position", "code").prefetch_related(
+                "values", "yearly_targets"
+            ),
         ),
         Prefetch("measures__narratives", queryset=Narrative.objects.select_related("indicator")),
     )
@@ -62,7 +64,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
     base_indicators = doc.indicators_by_code(base)
     base_measures = doc.measures_by_code(base)
 
-    policies, actuals, grade_notes = [], {}, {}
+    policies, actuals, grade_notes, targets = [], {}, {}, {}
     for policy in _policies(plan):
         policy_rows = doc.PolicyRows(policy)
         for measure in policy.measures.all():
@@ -76,6 +78,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                     grade_notes[indicator.code] = {
                         v.fiscal_year: v.grade_note for v in indicator.values.all()
                     }
+                    targets[indicator.code] = indicator.interim_targets()
                     continue
                 hidden_codes.add(indicator.code)
                 published = base_indicators.get(indicator.code)
@@ -83,6 +86,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                     measure_rows.indicators.append(_row_from_document(published))
                     actuals[indicator.code] = doc.actuals_of(published)
                     grade_notes[indicator.code] = doc.grade_notes_of(published)
+                    targets[indicator.code] = doc.interim_targets_of(published)
             for narrative in measure.narratives.all():
                 if visible_narratives is None or narrative.pk in visible_narratives:
                     measure_rows.narratives.append(_narrative_tuple(narrative))
@@ -97,5 +101,13 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
             policy_rows.measures.append(measure_rows)
         policies.append(policy_rows)
     return doc.compose(
-        plan, grading_rule(plan), policies, actuals, fy, grade_notes, plan.organisation_names()
+        plan,
+        grading_rule(plan),
+        policies,
+        actuals,
+        fy,
+        grade_notes,
+        plan.organisation_names(),
+        interim_targets=targets,
+        final_rule=final_rule(plan),
     )

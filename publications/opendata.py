@@ -14,6 +14,7 @@ from django.utils import timezone
 from indicators.models import Direction
 from plans.fiscal_years import wareki
 from plans.spreadsheets import csv_text
+from publications import document as doc
 from publications.progress import IndicatorProgress, PlanProgress
 
 CSV_COLUMNS = [
@@ -81,7 +82,7 @@ def publication_json_text(publication) -> str:
     Parsed without Decimals: a float prints as the shortest text that reads back the same, which is the text
     the document was stored with.
     """
-    data = {"publication": publication_meta(publication)} | json.loads(publication.content)
+    data = {"publication": publication_meta(publication)} | doc.upgraded(json.loads(publication.content))
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

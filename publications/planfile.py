@@ -19,8 +19,9 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
-from indicators.evaluation import number_problem, value_problem, year_problems
-from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
+from indicators.evaluation import number_problem, value_problem, year_problems, yearly_target_year_problem
+from indicators.final import DEFAULT_TOLERANCE
+from indicators.models import Indicator, IndicatorValue, YearlyTarget, without_trailing_zeros
 from initiatives.models import Narrative
 from plans import fiscal_years
 from plans.grading import bands_problem
@@ -28,7 +29,9 @@ from plans.models import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     BasicPolicy,
+    FinalGradingMethod,
     GradeBand,
+    GradeStage,
     GradingMethod,
     Measure,
     Organisation,
@@ -92,6 +95,7 @@ class IndicatorData:
     may_exceed_100: bool = False
     grade_notes: dict[int, str] = field(default_factory=dict)  # 評価の補足 of years with an actual
     organisation: str | None = None  # None: the measure's organisation is responsible
+    interim_targets: dict[int, Decimal] = field(default_factory=dict)  # 年度目標 before the target year
 
 
 @dataclass
@@ -132,6 +136,9 @@ class PlanData:
     organisations: list[str] = field(
         default_factory=list
     )  # who makes the plan (熊本市, 熊本市社会福祉協議会)
+    final_method: str = FinalGradingMethod.TREND
+    final_tolerance: Decimal = DEFAULT_TOLERANCE
+    final_bands: list[BandData] = field(default_factory=list)  # none: the final evaluation uses `bands`
 
 
 @dataclass
@@ -376,6 +383,7 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
             "tolerance",
             "may_exceed_100",
             "organisation",
+            "interim_targets",
         ),
     )
     code = keys["code"].text(Indicator, "code")
@@ -421,6 +429,9 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
     for value_node, value in [(baseline_node, baseline), (target_node, target)]:
         if value is not None:
             values.append((value_node, value.value))
+    interim_targets = _read_interim_targets(
+        node.optional(keys, "interim_targets", {}), scope, baseline, target, values
+    )
     for value_node, value in values:  # the admin's rule for values of this unit (value_problem)
         problem = value_problem(value, unit, may_exceed_100)
         if problem:
@@ -437,7 +448,40 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
         may_exceed_100=may_exceed_100,
         grade_notes=grade_notes,
         organisation=scope.organisation(node.optional(keys, "organisation")),
+        interim_targets=interim_targets,
     )
+
+
+def _read_interim_targets(
+    targets_node: _Node,
+    scope: _Scope,
+    baseline: ValueData | None,
+    target: ValueData | None,
+    values: list[tuple[_Node, Decimal]],
+) -> dict[int, Decimal]:
+    """{fy: 年度目標}: a target for years after the baseline's and before the target's, within the plan (the
+    admin's rule, evaluation.yearly_target_year_problem); each value joins `values` for the unit's check."""
+    if targets_node.value is not None and not isinstance(targets_node.value, dict):
+        raise targets_node.error("年度: 目標値 の組を書いてください（例: {2021: 30, 2022: 40}）。")
+    targets: dict[int, Decimal] = {}
+    for fy_key, value in (targets_node.value or {}).items():
+        line = targets_node.value.lines.get(fy_key, targets_node.line)
+        child = _Node(value, f"{targets_node.path}.{fy_key}", line)
+        fy = _Node(fy_key, child.path, line).fiscal_year()
+        if fy in targets:
+            raise child.error(f"{fy}年度の年度目標が2回書かれています。")
+        problem = yearly_target_year_problem(
+            scope.start_fy,
+            scope.end_fy,
+            baseline.fy if baseline else None,
+            target.fy if target else None,
+            fy,
+        )
+        if problem:
+            raise child.error(problem)
+        targets[fy] = child.decimal()
+        values.append((child, targets[fy]))
+    return dict(sorted(targets.items()))
 
 
 def _read_grade_notes(
@@ -477,6 +521,33 @@ def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
         raise keys["method"].error(
             f"method は pace（進捗ペース）か achievement（達成率の区分）です（「{method}」）。"
         )
+    return method, _read_bands(node, keys, method)
+
+
+def _read_final_grading(node: _Node, yearly_bands: list[BandData]) -> tuple[str, Decimal, list[BandData]]:
+    """final_grading: {method: trend, tolerance_percent: 5} or {method: achievement, bands: [...]} (no
+    bands: the grading's bands)."""
+    if node.value is None:
+        return FinalGradingMethod.TREND, DEFAULT_TOLERANCE, []
+    keys = node.mapping(required=("method",), optional=("tolerance_percent", "bands"))
+    method = keys["method"].string(20)
+    if method not in FinalGradingMethod.values:
+        raise keys["method"].error(
+            f"method は trend（基準値からの変化）か achievement（達成率の区分）です（「{method}」）。"
+        )
+    tolerance_node = node.optional(keys, "tolerance_percent", DEFAULT_TOLERANCE)
+    tolerance = tolerance_node.validated(Plan, "final_tolerance_percent")
+    if not 0 <= tolerance <= 100:
+        raise tolerance_node.error(f"tolerance_percent は0～100にしてください（{tolerance}）。")
+    bands = _read_bands(node, keys, "")
+    if method == FinalGradingMethod.ACHIEVEMENT and not bands and not yearly_bands:
+        raise keys["method"].error(
+            "最終評価を達成率の区分で行うには、bands を書くか、grading に評価区分を書いてください。"
+        )
+    return method, tolerance, bands
+
+
+def _read_bands(node: _Node, keys: dict[str, _Node], method: str) -> list[BandData]:
     bands_node = node.optional(keys, "bands", [])
     band_nodes = bands_node.sequence()
     bands, mark_nodes = [], []
@@ -490,7 +561,7 @@ def _read_grading(node: _Node) -> tuple[str, list[BandData]]:
         mark_nodes.append(band_keys["mark"])
     problem = bands_problem(method, [(band.min, band.mark) for band in bands])  # the admin's rule
     if problem is None:
-        return method, bands
+        return bands
     if problem.index is not None:
         place = mark_nodes[problem.index] if problem.field == "mark" else band_nodes[problem.index]
     else:
@@ -580,7 +651,7 @@ def parse_plan(text: str, source: str = "") -> PlanData:
 def _read_plan(root: _Node) -> PlanData:
     keys = root.mapping(
         required=("slug", "title", "start_fy", "end_fy"),
-        optional=("philosophy", "summary", "organisations", "grading", "policies"),
+        optional=("philosophy", "summary", "organisations", "grading", "final_grading", "policies"),
     )
     slug = keys["slug"].text(Plan, "slug")
     if not SLUG_PATTERN.match(slug):
@@ -599,6 +670,9 @@ def _read_plan(root: _Node) -> PlanData:
     )
     plan.organisations = _read_organisations(root.optional(keys, "organisations", []))
     plan.grading_method, plan.bands = _read_grading(root.optional(keys, "grading"))
+    plan.final_method, plan.final_tolerance, plan.final_bands = _read_final_grading(
+        root.optional(keys, "final_grading"), plan.bands
+    )
     scope = _Scope(start_fy, end_fy, plan.organisations)
     for policy_node in root.optional(keys, "policies", []).sequence():
         policy = _read_policy(policy_node, scope)
@@ -659,6 +733,8 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
             "start_fy": data.start_fy,
             "end_fy": data.end_fy,
             "grading_method": data.grading_method,
+            "final_grading_method": data.final_method,
+            "final_tolerance_percent": data.final_tolerance,
         },
     )
     organisations = {name: Organisation.objects.get_or_create(name=name)[0] for name in data.organisations}
@@ -669,8 +745,11 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
     )
     plan.grade_bands.all().delete()
     GradeBand.objects.bulk_create(
-        GradeBand(plan=plan, position=position, min_rate=band.min, mark=band.mark, label=band.label)
-        for position, band in enumerate(data.bands, start=1)
+        GradeBand(
+            plan=plan, stage=stage, position=position, min_rate=band.min, mark=band.mark, label=band.label
+        )
+        for stage, bands in [(GradeStage.YEARLY, data.bands), (GradeStage.FINAL, data.final_bands)]
+        for position, band in enumerate(bands, start=1)
     )
     position = 0
     for policy_data in data.policies:
@@ -726,6 +805,11 @@ def _save_indicator(
             "may_exceed_100": data.may_exceed_100,
             "organisation": organisation,
         },
+    )
+    indicator.yearly_targets.all().delete()
+    YearlyTarget.objects.bulk_create(
+        YearlyTarget(indicator=indicator, fiscal_year=fy, value=value)
+        for fy, value in data.interim_targets.items()
     )
     indicator.values.exclude(fiscal_year__in=list(data.actuals)).delete()
     for fy, value in data.actuals.items():
@@ -805,6 +889,7 @@ def plan_document(plan: Plan) -> dict:
     policies = plan.policies.prefetch_related(
         "measures__organisation",
         "measures__indicators__values",
+        "measures__indicators__yearly_targets",
         "measures__indicators__organisation",
         "measures__narratives__indicator",
     )
@@ -817,6 +902,7 @@ def plan_document(plan: Plan) -> dict:
         "end_fy": plan.end_fy,
         **({"organisations": names} if (names := _organisations_of(plan)) else {}),
         **_grading_document(plan),
+        **_final_grading_document(plan),
         "policies": [
             {
                 "number": policy.number,
@@ -839,20 +925,33 @@ def _organisations_of(plan: Plan) -> list[str]:
     return names + sorted(set(assigned) - set(names))
 
 
+def _bands_document(plan: Plan, stage: str) -> list[_Flow]:
+    return [
+        _Flow(min=without_trailing_zeros(band.min_rate), mark=band.mark, label=band.label)
+        for band in plan.grade_bands.filter(stage=stage)
+    ]
+
+
 def _grading_document(plan: Plan) -> dict:
     """The grading key, written only when the plan does not simply use the default rule."""
-    bands = list(plan.grade_bands.all())
+    bands = _bands_document(plan, GradeStage.YEARLY)
     if plan.grading_method == GradingMethod.PACE and not bands:
         return {}
-    return {
-        "grading": {
-            "method": plan.grading_method,
-            "bands": [
-                _Flow(min=without_trailing_zeros(band.min_rate), mark=band.mark, label=band.label)
-                for band in bands
-            ],
-        }
-    }
+    return {"grading": {"method": plan.grading_method, "bands": bands}}
+
+
+def _final_grading_document(plan: Plan) -> dict:
+    """The final_grading key, written only when the plan does not simply use the default rule."""
+    bands = _bands_document(plan, GradeStage.FINAL)
+    tolerance = without_trailing_zeros(plan.final_tolerance_percent)
+    if plan.final_grading_method == FinalGradingMethod.TREND and tolerance == DEFAULT_TOLERANCE and not bands:
+        return {}
+    document = {"method": plan.final_grading_method}
+    if plan.final_grading_method == FinalGradingMethod.TREND or tolerance != DEFAULT_TOLERANCE:
+        document["tolerance_percent"] = tolerance
+    if bands:
+        document["bands"] = bands
+    return {"final_grading": document}
 
 
 def _measure_document(measure: Measure) -> dict:
@@ -888,6 +987,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         "target": _Flow(fy=indicator.target_fy, value=indicator.target_value)
         if indicator.has_target
         else None,
+        **({"interim_targets": _Flow(targets)} if (targets := indicator.interim_targets()) else {}),
         "actuals": _Flow(sorted(indicator.actuals().items())),
         **({"grade_notes": _Flow(sorted(notes.items()))} if (notes := indicator.grade_notes()) else {}),
         **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),

@@ -8,7 +8,7 @@ marks what the drafts change.
 
 from dataclasses import dataclass, field, replace
 
-from indicators import evaluation
+from indicators import evaluation, final
 from publications import document as doc
 
 
@@ -23,6 +23,9 @@ class IndicatorProgress:
     definition_changed: bool = False  # name, unit, baseline or target differs from what citizens see
     reason: str = ""  # the grade's reason, as computed at publication
     grade_note: str = ""  # 評価の補足 of the year graded, as staff wrote it
+    final_evaluation: final.FinalEvaluation | None = (
+        None  # the final (or mid-term) grade, as computed at publication
+    )
     chart_url: str = ""
     mini_chart_url: str = ""
 
@@ -48,6 +51,7 @@ class PolicyProgress:
     policy: doc.PolicyView
     measures: list[MeasureProgress]
     counts: dict[evaluation.Grade, int]
+    final_counts: list[final.GradeCount] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[IndicatorProgress]:
@@ -64,6 +68,13 @@ class PlanProgress:
     counts: dict[evaluation.Grade, int] = field(default_factory=dict)
     grade_chart_url: str = ""
     document: dict = field(default_factory=dict, repr=False)
+    final_rule: final.FinalRule = field(default_factory=final.FinalRule)
+    final_stage: str = "midterm"  # "final" at the plan's last year, else the evaluation is 中間評価
+    final_counts: list[final.GradeCount] = field(default_factory=list)
+
+    @property
+    def is_final(self) -> bool:
+        return self.final_stage == "final"
 
     @property
     def indicators(self) -> list[IndicatorProgress]:
@@ -84,7 +95,16 @@ class PlanProgress:
         return replace(self, policies=[p for p in self.policies if p.policy.number == number])
 
 
-DEFINITION_KEYS = ("name", "unit", "direction", "tolerance", "may_exceed_100", "baseline", "target")
+DEFINITION_KEYS = (
+    "name",
+    "unit",
+    "direction",
+    "tolerance",
+    "may_exceed_100",
+    "baseline",
+    "target",
+    "interim_targets",
+)
 
 
 def load(document: dict, base: dict | None = None, preview: bool = False) -> PlanProgress:
@@ -97,7 +117,14 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
         for code, measure in doc.measures_by_code(base).items()
     }
     progress = PlanProgress(
-        plan=doc.plan_view(document), fy=document["fy"], rule=rule, preview=preview, document=document
+        plan=doc.plan_view(document),
+        fy=document["fy"],
+        rule=rule,
+        preview=preview,
+        document=document,
+        final_rule=doc.final_rule_of(document),
+        final_stage=document["final_stage"],
+        final_counts=doc.final_counts_of(document["final_counts"]),
     )
     for policy_data in document["policies"]:
         policy = doc.PolicyView(
@@ -116,6 +143,7 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                 )
                 row.reason = item["evaluation"]["reason"]
                 row.grade_note = item["evaluation"]["note"]
+                row.final_evaluation = doc.final_of(item["final_evaluation"])
                 if preview:
                     before = base_indicators.get(item["code"])
                     old = doc.actuals_of(before) if before else {}
@@ -144,6 +172,8 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
             measures.append(MeasureProgress(measure, rows, narratives, counts))
         policy_rows = [row for measure in measures for row in measure.indicators]
         counts = evaluation.count_grades([row.evaluation.grade for row in policy_rows], rule)
-        progress.policies.append(PolicyProgress(policy, measures, counts))
+        progress.policies.append(
+            PolicyProgress(policy, measures, counts, doc.final_counts_of(policy_data["final_counts"]))
+        )
     progress.counts = evaluation.count_grades([row.evaluation.grade for row in progress.indicators], rule)
     return progress

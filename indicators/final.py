@@ -1,0 +1,151 @@
+"""The final evaluation (最終評価) of a plan's indicators, and the mid-term one (中間評価) at an earlier year.
+
+Pure functions over the yearly `evaluation.Evaluation` of each indicator: nothing here imports Django.
+docs/evaluation.md states every rule in Japanese. Two methods, chosen per plan (`final_grading:` in the plan
+file):
+
+- `trend` (the default, as 健康日本21 grades its targets): A the target is met; B improved from the
+  reference (the baseline, else the first actual) by more than the tolerance, target not met; B* the same,
+  at a year before the target year, where the trend of the values misses the target in the target year;
+  C within the tolerance of the reference; D worse by more than the tolerance; E no grade can be given
+  (no actual, no target, or nothing to compare the actual with).
+- `achievement`: the plan's achievement-rate bands, applied to the 達成率 against the final target.
+
+The change from the reference is a percentage of the reference (+12.5％), rounded once, half up to one
+decimal, and that rounded figure is both the one printed and the one compared with the tolerance.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indicators.evaluation import (
+    HUNDRED,
+    IMPROVED,
+    WORSE,
+    Band,
+    Evaluation,
+    Grade,
+    band_grade,
+    display_percent,
+    display_value,
+    rounded_rate,
+)
+
+TREND, ACHIEVEMENT = "trend", "achievement"
+METHODS = (TREND, ACHIEVEMENT)
+DEFAULT_TOLERANCE = Decimal(5)
+
+A = Grade("A", "目標値に達した")
+B = Grade("B", "改善傾向にある")
+B_STAR = Grade("B*", "改善傾向にあるが、目標年度までの達成が危ぶまれる")
+C = Grade("C", "変わらない")
+D = Grade("D", "悪化している")
+E = Grade("E", "評価困難")
+TREND_GRADES = (A, B, B_STAR, C, D, E)
+
+
+@dataclass(frozen=True)
+class FinalRule:
+    """How a plan's final evaluation grades: `trend` with a tolerance in percent of the reference, or
+    `achievement` with bands (none given: the bands of the plan's yearly grading)."""
+
+    method: str = TREND
+    tolerance_percent: Decimal = DEFAULT_TOLERANCE
+    bands: list[Band] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FinalEvaluation:
+    grade: Grade
+    change_percent: Decimal | None  # the actual's change from the reference, in percent of the reference
+    reason: str
+
+
+def change_percent(reference: Decimal, actual: Decimal) -> Decimal | None:
+    """(actual − reference) ÷ |reference| in percent, rounded to one decimal; None from a zero reference."""
+    if reference == 0:
+        return None
+    return rounded_rate((actual - reference) / abs(reference) * HUNDRED)
+
+
+def signed_percent(value: Decimal) -> str:
+    """+12.5％, −3.0％, ±0.0％: a change, with its sign."""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{display_percent(abs(value))}"
+
+
+def grade_scale(rule: FinalRule, yearly_bands: list[Band] = ()) -> list[Grade]:
+    """Every grade the final rule can give, best first, E last: the rows of the counts."""
+    if rule.method == ACHIEVEMENT:
+        return [Grade(band.mark, band.label) for band in (rule.bands or list(yearly_bands))] + [E]
+    return list(TREND_GRADES)
+
+
+def final_evaluation(
+    result: Evaluation, rule: FinalRule, unit: str = "", yearly_bands: list[Band] = ()
+) -> FinalEvaluation:
+    """The final (or, before the target year, mid-term) grade of an indicator from its yearly evaluation at
+    the year evaluated, with the reason in one plain-Japanese sentence. Better and worse are the yearly
+    evaluation's, in the indicator's own direction (for `maintain`, closer to the target)."""
+    if result.actual is None:
+        return FinalEvaluation(E, None, "実績値がないため、評価困難です。")
+    if result.target_met is None:
+        return FinalEvaluation(E, None, "数値の目標値がないため、評価困難です。")
+    actual = display_value(result.actual, unit)
+    reference = result.reference if result.reference and result.reference.fy != result.fy else None
+    change = change_percent(reference.value, result.actual) if reference else None
+    if rule.method == ACHIEVEMENT:
+        bands = rule.bands or list(yearly_bands)
+        grade = band_grade(result.achievement_rate, result.target_met, bands)
+        grade = E if grade.mark == "－" else grade  # no band takes it
+        rate = display_percent(result.achievement_rate)
+        return FinalEvaluation(
+            grade, change, f"目標値に対する達成率が{rate}のため「{grade.mark} {grade.label}」です。"
+        )
+    if result.target_met:
+        return FinalEvaluation(A, change, f"実績値{actual}が目標値に達しているため「A」です。")
+    if reference is None:
+        return FinalEvaluation(
+            E, None, "比べられる基準値（または前の年度の実績値）がないため、評価困難です。"
+        )
+    origin = "基準値" if result.reference_is_baseline else "最初の実績値"
+    before = display_value(reference.value, unit)
+    tolerance = f"{rule.tolerance_percent.normalize():f}％"
+    moved = f"{origin}{before}から実績値{actual}"
+    if change is not None:
+        moved += f"への変化が{signed_percent(change)}"
+    within = change is not None and abs(change) <= rule.tolerance_percent
+    if result.change not in (IMPROVED, WORSE) or within:
+        return FinalEvaluation(C, change, f"{moved}で、±{tolerance}の範囲内のため「C」です。")
+    if result.change == WORSE:
+        return FinalEvaluation(D, change, f"{moved}で、±{tolerance}を超えて悪化しているため「D」です。")
+    projection = result.projection
+    if projection is not None and result.fy < projection.fy and not projection.meets_target:
+        projected = display_value(projection.value, unit)
+        return FinalEvaluation(
+            B_STAR,
+            change,
+            f"{moved}で、±{tolerance}を超えて改善していますが、今の傾向が続くと{projection.fy}年度に"
+            f"{projected}となり目標値に届かない見込みのため「B*」です。",
+        )
+    return FinalEvaluation(B, change, f"{moved}で、±{tolerance}を超えて改善しているため「B」です。")
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    grade: Grade
+    count: int
+    share: Decimal | None  # percent of all indicators counted, one decimal; None when there are none
+
+
+def count_grades(grades: list[Grade], scale: list[Grade]) -> list[GradeCount]:
+    """How many indicators got each grade of the scale (zeros included) and their share of the whole, as
+    「A 49件（60.5％）」: shares are each rounded on their own, so they need not add up to exactly 100."""
+    total = len(grades)
+    counts = dict.fromkeys(scale, 0)
+    for grade in grades:
+        counts[grade] = counts.get(grade, 0) + 1
+    return [
+        GradeCount(grade, count, rounded_rate(Decimal(count) / total * HUNDRED) if total else None)
+        for grade, count in counts.items()
+    ]
