@@ -149,3 +149,21 @@ def period_problem(fy: int, start_fy: int, end_fy: int) -> str | None:
     if start_fy <= fy <= end_fy:
         return None
     return f"{fy}年度は計画期間（{start_fy}～{end_fy}年度）の範囲外です。"
+
+
+def fiscal_year_of(day: date) -> int:
+    """The fiscal year a day falls in: 1 April 2026 to 31 March 2027 is fiscal year 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+ONGOING, ENDED, UPCOMING = "ongoing", "ended", "upcoming"
+STATUS_LABELS = {ONGOING: "計画期間中", ENDED: "終了", UPCOMING: "開始前"}
+
+
+def plan_status(start_fy: int, end_fy: int, today_fy: int) -> str:
+    """Where a plan of start_fy–end_fy stands in fiscal year today_fy: ongoing, ended or upcoming."""
+    if today_fy > end_fy:
+        return ENDED
+    if today_fy < start_fy:
+        return UPCOMING
+    return ONGOING

@@ -49,7 +49,7 @@ MIN_BAR = 3
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "6"
+CHART_VERSION = "7"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
 
 
@@ -219,9 +219,11 @@ def indicator_chart(
     grade_scale: Sequence[Grade] | None = None,
     title: str | None = None,
     fy_labels: Callable[[int], str] = short_label,
+    yearly_targets: Mapping[int, Decimal] | None = None,
 ) -> str:
     """The indicator page's chart as SVG text (see `indicator_layout`)."""
     return indicator_layout(
+        yearly_targets=yearly_targets,
         name=name,
         unit=unit,
         baseline=baseline,
@@ -270,19 +272,27 @@ def indicator_layout(
     grade_scale: Sequence[Grade] | None = None,
     title: str | None = None,
     fy_labels: Callable[[int], str] = short_label,
+    yearly_targets: Mapping[int, Decimal] | None = None,
 ) -> Chart:
     """Bars for the baseline (light grey), each year's actual (the grade's colour), the projection to the
     target year (dashed outline, 「見込み」) and the target (white, 「目標」), each with its value above it; with
     `expected_line`, a mark across each actual's bar where the expected pace (目安) puts that year. Years run
-    from the first drawn to the target's, empty years included, so that time is to scale."""
+    from the first drawn to the target's, empty years included, so that time is to scale. `yearly_targets`
+    (年度目標) draw as steps across their years, and take the place of the 目安 mark there."""
     actuals = dict(sorted(actuals.items()))
     reference = baseline or (Point(min(actuals), actuals[min(actuals)]) if actuals else None)
     slots = _slots(baseline, target, actuals, projection)
+    steps = {
+        fy: float(value)
+        for fy, value in sorted((yearly_targets or {}).items())
+        if target is not None and fy < target.fy and any(s.fy == fy for s in slots)
+    }
     expected = {
         slot.fy: value
         for slot in slots
         if expected_line
         and slot.kind == "actual"
+        and slot.fy not in steps
         and (value := _expected(reference, target, slot.fy)) is not None
     }
     colour = grade_colour(grade, grade_scale)
@@ -291,6 +301,8 @@ def indicator_layout(
         legend.append(("bar", colour, f"実績（{grade.mark} {grade.label}）"))
     if expected:
         legend.append(("mark", MUTED, "目安（期間の経過）"))
+    if steps:
+        legend.append(("mark", TEXT, "年度目標"))
 
     rects, lines, labels = [], [], []
     x, y = 0.0, 8.0  # the legend, left to right, wrapping
@@ -311,7 +323,11 @@ def indicator_layout(
     plot_top = top + 14
     plot_bottom = plot_top + 180
     height = plot_bottom + 2 * LINE + 8
-    values = [float(s.value) for s in slots if s.value is not None] + list(expected.values())
+    values = (
+        [float(s.value) for s in slots if s.value is not None]
+        + list(expected.values())
+        + list(steps.values())
+    )
     ticks = value_ticks(values, unit, may_exceed_100)
     if ticks[0] < 0:  # room under the lowest bar for its label, above the years
         ticks.insert(0, ticks[0] - (ticks[1] - ticks[0]))
@@ -396,6 +412,18 @@ def indicator_layout(
                 below = max(bar_bottom, y_of(mark) + 3 if mark is not None else bar_bottom)
                 label = Label(_r(centre), _r(below + FONT_SIZE + 5), number(slot.value), bold=True)
             candidates.append((rank, label))
+        previous = None  # the steps of the yearly targets, joined where their years are next to each other
+        for index, slot in enumerate(slots):
+            if slot.fy not in steps or slot.kind not in ("actual", "empty"):
+                continue
+            step_y = _r(y_of(steps[slot.fy]))
+            x1, x2 = _r(starts[index] + 2), _r(starts[index] + slot_width * weights[index] - 2)
+            if previous is not None and previous[0] == index - 1:
+                lines.append(Line(previous[1], previous[2], x1, previous[2], TEXT, 2, "3 2"))
+                lines.append(Line(x1, previous[2], x1, step_y, TEXT, 2, "3 2"))
+            for stroke, width in ((WHITE, 5), (TEXT, 2.5)):
+                lines.append(Line(x1, step_y, x2, step_y, stroke, width))
+            previous = (index, x2, step_y)
         labels += apart(candidates, fixed=labels)
     return Chart(
         title=title or f"{name}の実績値と目標値",
@@ -525,6 +553,7 @@ def indicator_svg(
         "grade_scale": list(scale),
         "projection": Point(result.projection.fy, result.projection.value) if result.projection else None,
         "may_exceed_100": getattr(indicator, "may_exceed_100", False),
+        "yearly_targets": dict(getattr(indicator, "interim_targets", ())),
     }
     data |= {"name": indicator.name, "unit": indicator.unit}
     return cached_chart("indicator", data, lambda: indicator_chart(**data))

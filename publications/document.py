@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from indicators import evaluation, final
-from plans.fiscal_years import fiscal_year_label
+from plans.fiscal_years import fiscal_year_label, plan_status
 
 SCHEMA_VERSION = 1
 RATE_PLACES = Decimal("0.0001")
@@ -428,6 +428,10 @@ class PlanView:
 
     def contains_fiscal_year(self, fy: int) -> bool:
         return self.start_fy <= fy <= self.end_fy
+
+    def status(self, today_fy: int) -> str:
+        """ongoing, ended or upcoming (plans.fiscal_years.plan_status) in fiscal year today_fy."""
+        return plan_status(self.start_fy, self.end_fy, today_fy)
 
 
 @dataclass(frozen=True)

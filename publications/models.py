@@ -48,6 +48,10 @@ class PublicationQuerySet(models.QuerySet):
         latest = self.order_by().values("plan_id").annotate(latest=models.Max("id")).values("latest")
         return self.filter(pk__in=models.Subquery(latest)).select_related("plan")
 
+    def with_last_year_published(self):
+        """The publications of plans' last years: a plan that has one has its final evaluation."""
+        return self.filter(fiscal_year=models.F("plan__end_fy"))
+
     def current_ids(self, slug: str) -> dict[int, int]:
         """{fiscal year: id of the publication citizens see for it} for the plan of slug."""
         return {fy: pk for fy, (pk, _) in self.current_versions(slug).items()}

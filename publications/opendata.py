@@ -33,12 +33,14 @@ CSV_COLUMNS = [
 
 
 def value_rows(row: IndicatorProgress) -> list[tuple[str, int, Decimal]]:
-    """(kind, fiscal year, value) for the baseline, each actual and the target, in that order."""
+    """(kind, fiscal year, value) for the baseline, each actual, each yearly target (年度目標) and the target, in
+    that order."""
     indicator = row.indicator
     rows = []
     if indicator.has_baseline:
         rows.append(("baseline", indicator.baseline_fy, indicator.baseline_value))
     rows += [("actual", fy, value) for fy, value in sorted(row.actuals.items())]
+    rows += [("yearly_target", fy, value) for fy, value in indicator.interim_targets]
     if indicator.has_target:
         rows.append(("target", indicator.target_fy, indicator.target_value))
     return rows

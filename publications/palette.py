@@ -11,6 +11,7 @@ compares the two.
 
 from collections.abc import Sequence
 
+from indicators import final
 from indicators.evaluation import ACHIEVED, BEHIND, NOT_EVALUATED, ON_TRACK, REGRESSED, Grade
 
 # name: colour. The names are the CSS classes' (`grade-colour-<name>`).
@@ -58,6 +59,24 @@ def grade_colour_name(grade: Grade, scale: Sequence[Grade] | None = None) -> str
     last = len(BAND_RAMP) - 2  # the spread ends on vermillion; reddish purple is only for long scales
     step = last / (len(bands) - 1) if len(bands) > 1 else 0
     return BAND_RAMP[round(bands.index(grade) * step)]
+
+
+# The final evaluation's grades: A to D from good to bad, E (評価困難) neutral as 評価対象外 is.
+FINAL_COLOURS = {
+    final.A: "blue",
+    final.B: "bluish-green",
+    final.B_STAR: "sky-blue",
+    final.C: "orange",
+    final.D: "vermillion",
+    final.E: "grey",
+}
+
+
+def final_colour_name(grade: Grade, scale: Sequence[Grade] | None = None) -> str:
+    """The palette name of a final-evaluation grade: fixed for the trend grades, along the ramp for bands."""
+    if grade in FINAL_COLOURS:
+        return FINAL_COLOURS[grade]
+    return grade_colour_name(grade, [g for g in scale or () if g != final.E])
 
 
 def grade_colour(grade: Grade, scale: Sequence[Grade] | None = None) -> str:

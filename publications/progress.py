@@ -57,6 +57,11 @@ class PolicyProgress:
     def indicators(self) -> list[IndicatorProgress]:
         return [row for measure in self.measures for row in measure.indicators]
 
+    @property
+    def final_counts_given(self) -> list[final.GradeCount]:
+        """The grades of the final scale that some indicator of the policy got."""
+        return [count for count in self.final_counts if count.count]
+
 
 @dataclass
 class PlanProgress:
@@ -75,6 +80,17 @@ class PlanProgress:
     @property
     def is_final(self) -> bool:
         return self.final_stage == "final"
+
+    @property
+    def final_scale(self) -> list[evaluation.Grade]:
+        return [count.grade for count in self.final_counts]
+
+    def final_count_rows(self) -> list[tuple[final.GradeCount, list[final.GradeCount]]]:
+        """For each grade of the final scale: the plan's count and share, then each basic policy's."""
+        return [
+            (count, [policy.final_counts[index] for policy in self.policies])
+            for index, count in enumerate(self.final_counts)
+        ]
 
     @property
     def indicators(self) -> list[IndicatorProgress]:

@@ -26,7 +26,15 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
-from plans.fiscal_years import fiscal_year_label, requested_fiscal_year
+from plans.fiscal_years import (
+    ENDED,
+    ONGOING,
+    STATUS_LABELS,
+    UPCOMING,
+    fiscal_year_label,
+    fiscal_year_of,
+    requested_fiscal_year,
+)
 from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
 from publications import artifacts, changes, charts, drafts, minicharts, opendata
 from publications import document as doc
@@ -231,6 +239,7 @@ def page_key(request, name: str, slug: str, kwargs: dict, params: dict, api: boo
         json.dumps(kwargs, sort_keys=True),
         json.dumps(cleaned_params(request, params)),
         request.get_host() if api else "",
+        str(today_fiscal_year()),  # a plan's status (計画期間中, 終了) changes with the fiscal year
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"public-page:{digest}", f'"{digest[:32]}"'
@@ -290,10 +299,22 @@ def not_modified(etag: str) -> HttpResponse:
     return response
 
 
+def today_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
 def page_context(page: Page) -> dict:
     plan, fy = page.plan, page.fy
     publication = page.publication
+    status = plan.status(today_fiscal_year())
+    final_published = plan.end_fy in page.years and not page.preview
     return {
+        "plan_status": status,
+        "plan_status_label": STATUS_LABELS[status],
+        "final_url": reverse("public:final", args=[page.slug]) + f"?fy={plan.end_fy}"
+        if final_published
+        else None,
+        "final_page_url": reverse("public:final", args=[page.slug]) + f"?{page.query}",
         "plan": plan,
         "fy": fy,
         "fy_label": fiscal_year_label(fy),
@@ -315,12 +336,23 @@ def page_context(page: Page) -> dict:
 
 
 def home(request):
-    """The plan, when the site has one published plan; else the list of published plans."""
+    """The plan, when the site has one published plan; else the published plans by status: 計画期間中 first,
+    then 開始前 and 終了, each newest first."""
     publications = list(Publication.objects.latest_per_plan())
     if len(publications) == 1:
         return plan_detail(request, publications[0].plan.slug)
     plans = sorted((doc.plan_view(p.document()) for p in publications), key=lambda p: (-p.start_fy, p.slug))
-    return render(request, "plans/list.html", {"plans": plans})
+    finished = set(Publication.objects.with_last_year_published().values_list("plan__slug", flat=True))
+    today = today_fiscal_year()
+    groups = [
+        (
+            status,
+            STATUS_LABELS[status],
+            [(plan, plan.slug in finished) for plan in plans if plan.status(today) == status],
+        )
+        for status in (ONGOING, UPCOMING, ENDED)
+    ]
+    return render(request, "plans/list.html", {"groups": [group for group in groups if group[2]]})
 
 
 @public_page()
@@ -373,11 +405,25 @@ def chart_caption(row) -> str:
         if result.projection is not None:
             parts.append("点線の棒は今の傾向が続いた場合の見込み")
         parts.append("白い棒は目標値")
+        if indicator.interim_targets:
+            parts.append("実線の段は年度ごとの目標値（年度目標）")
         if result.reference is not None and result.actual is not None:
             parts.append(
                 "棒に重なる横線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合の値）"
             )
     return "、".join(parts) + "です。数値は下の表のとおりです。"
+
+
+@public_page()
+def final_evaluation(request, page):
+    """最終評価 at the plan's last year; 中間評価 at an earlier published year (?fy=)."""
+    progress = page.progress
+    context = page_context(page) | {
+        "final_scale": progress.final_scale,
+        "count_rows": progress.final_count_rows(),
+        "stage_label": "最終評価" if progress.is_final else "中間評価",
+    }
+    return render(request, "plans/final.html", context)
 
 
 @public_page(params={"sort": SORTABLE, "policy": None, "measure": None, "grade": None})

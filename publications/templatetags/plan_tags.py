@@ -6,7 +6,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from indicators import evaluation
+from indicators import evaluation, final
 from plans import fiscal_years
 from publications import minicharts, palette
 
@@ -45,6 +45,18 @@ def grade_colour(grade, keys):
     """The palette name of a grade under the plan's rule, for its CSS class (keys from evaluation.grade_keys,
     whose order is the plan's scale)."""
     return palette.grade_colour_name(grade, list(keys))
+
+
+@register.filter
+def final_colour(grade, scale):
+    """The palette name of a final-evaluation grade on the plan's final scale, for its CSS class."""
+    return palette.final_colour_name(grade, list(scale))
+
+
+@register.filter
+def signed_percent(value):
+    """+12.5％ / −3.0％ / ±0.0％; None → "－"."""
+    return "－" if value is None else final.signed_percent(value)
 
 
 @register.simple_tag
