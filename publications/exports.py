@@ -640,6 +640,110 @@ def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> lis
     ]
 
 
+# --- 最終評価 (中間評価 before the plan's last year) -------------------------------------------------------
+
+
+def final_sheet_name(progress: PlanProgress) -> str:
+    return "最終評価" if progress.is_final else "中間評価"
+
+
+def final_method_text(progress: PlanProgress) -> str:
+    rule = progress.final_rule
+    if rule.method == "achievement":
+        return "各成果指標の実績値の、目標値に対する達成率を区分に当てはめて評価します。"
+    tolerance = f"{rule.tolerance_percent.normalize():f}％"
+    return (
+        "基準値（基準値がない指標は最初の実績値）と比べた変化で評価します。A 目標値に達した、B 改善傾向にある"
+        f"（±{tolerance}を超える改善）、B* 改善傾向にあるが目標年度までの達成が危ぶまれる（中間評価のみ）、"
+        f"C 変わらない（±{tolerance}以内）、D 悪化している（±{tolerance}を超える悪化）、E 評価困難。"
+    )
+
+
+def write_final_sheet(ws, progress: PlanProgress) -> None:
+    """The final (or mid-term) grade of each indicator, and the counts and shares of each grade, for the
+    plan and for each basic policy, as 健康日本21 publishes them."""
+    plan, fy = progress.plan, progress.fy
+    stage = final_sheet_name(progress)
+    layout = Layout()
+    layout.add((f"{stage}　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
+    layout.add((final_method_text(progress), "説明"))
+    layout.blank()
+    layout.add(("評価ごとの成果指標の数と割合", "見出し"), height=20)
+    scopes = [("計画全体", progress.final_counts, len(progress.indicators))] + [
+        (policy_sheet_name(policy.policy), policy.final_counts, len(policy.indicators))
+        for policy in progress.policies
+    ]
+    layout.add(
+        ("記号", "表の見出し"),
+        ("評価", "表の見出し"),
+        *(
+            cell
+            for name, _, _ in scopes
+            for cell in ((f"{name}（件）", "表の見出し"), ("割合", "表の見出し"))
+        ),
+    )
+    for index, count in enumerate(progress.final_counts):
+        layout.add(
+            (count.grade.mark, "表の中央"),
+            (count.grade.label, "表の文字"),
+            *(
+                cell
+                for _, counts, _ in scopes
+                for cell in ((counts[index].count, "表の件数"), (rate(counts[index].share), "表の率"))
+            ),
+        )
+    layout.add(
+        ("計", "表の合計見出し"),
+        (None, "表の合計見出し"),
+        *(cell for _, _, total in scopes for cell in ((total, "表の合計"), (None, "表の合計見出し"))),
+    )
+    layout.blank()
+    layout.add(("成果指標ごとの評価", "見出し"), height=20)
+    headers = [
+        "コード",
+        "成果指標",
+        "単位",
+        "基準の年度",
+        "基準値",
+        "実績値の年度",
+        "実績値",
+        "目標値",
+        "基準からの変化",
+        "達成率",
+        "記号",
+        "評価",
+        "評価の理由",
+    ]
+    layout.add(*((header, "表の見出し") for header in headers))
+    for row in progress.indicators:
+        result, overall = row.evaluation, row.final_evaluation
+        reference = result.reference
+        layout.add(
+            (row.indicator.code, "表の中央"),
+            (row.indicator.name, "表の文字"),
+            (row.indicator.unit, "表の中央"),
+            (year_header(reference.fy) if reference else NO_BASELINE, "表の中央"),
+            (
+                number(reference.value) if reference else None,
+                written_style(reference.value if reference else None),
+            ),
+            (year_header(result.fy) if result.fy else "－", "表の中央"),
+            (number(result.actual), written_style(result.actual)),
+            (number(row.indicator.target_value), written_style(row.indicator.target_value)),
+            (rate(overall.change_percent), "表の率"),
+            (rate(result.achievement_rate), "表の率"),
+            (overall.grade.mark, "表の中央"),
+            (overall.grade.label, "表の文字"),
+            (overall.reason, "表の文章"),
+        )
+    count = len(headers)
+    maximum = dict.fromkeys(range(1, count + 1), 12) | {1: 7, 2: 30, 12: 16, 13: 40}
+    minimum = dict.fromkeys(range(1, count + 1), 6) | {2: 24, 13: 30}
+    widths = layout.widths(minimum, maximum)
+    print_setup(ws, plan, fy, "1:1")
+    write_layout(ws, layout, widths, title_rows=1, break_lines=True)
+
+
 # --- 基本方針Ⅰ… ------------------------------------------------------------------------------------------
 
 # Columns of a policy sheet. Each indicator is a block of rows: its code and name, its chart over column C,
@@ -882,6 +986,7 @@ def build_report(progress: PlanProgress, exported_on: date | None = None) -> byt
 
     write_overview(workbook.create_sheet(OVERVIEW_SHEET), progress, exported_on)
     write_indicator_list(workbook.create_sheet(LIST_SHEET), progress)
+    write_final_sheet(workbook.create_sheet(final_sheet_name(progress)), progress)
     for policy in progress.policies:
         write_policy_sheet(workbook.create_sheet(policy_sheet_name(policy.policy)), progress, policy)
     buffer = BytesIO()

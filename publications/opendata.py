@@ -133,6 +133,23 @@ EVALUATION_COLUMNS = [
     ("評価", "文字列", "", "達成・順調・遅れ・後退・評価対象外 など"),
     ("評価の理由", "文字列", "", "その評価になった理由の一文"),
     ("評価の補足", "文字列", "", "担当課が書いた、評価の主な理由の一文。なければ空欄"),
+    ("年度目標", "数値", "単位の列のとおり", "実績値の年度の年度目標。その年度に年度目標がなければ空欄"),
+    (
+        "年度目標に対する達成率",
+        "数値",
+        "％",
+        "実績値 ÷ 年度目標（減らす指標は年度目標 ÷ 実績値）。小数第1位に四捨五入。年度目標がなければ空欄",
+    ),
+    ("最終評価の種類", "文字列", "", "最終評価（計画の最終年度）または中間評価（それより前の年度）"),
+    ("最終評価の記号", "文字列", "", "A B B* C D E など（計画の最終評価の方法による）"),
+    ("最終評価", "文字列", "", "目標値に達した・改善傾向にある・変わらない・悪化している・評価困難 など"),
+    (
+        "基準からの変化",
+        "数値",
+        "％",
+        "（実績値 − 基準値）÷ 基準値の絶対値。小数第1位に四捨五入。基準値がない指標は最初の実績値と比べる。比べられなければ空欄",
+    ),
+    ("最終評価の理由", "文字列", "", "その最終評価（中間評価）になった理由の一文"),
 ]
 
 
@@ -184,6 +201,13 @@ def evaluation_csv(progress: PlanProgress) -> str:
             result.grade.label,
             row.reason,
             row.grade_note,
+            result.yearly_target.value if result.yearly_target else None,
+            result.yearly_achievement_rate,
+            "最終評価" if progress.is_final else "中間評価",
+            row.final_evaluation.grade.mark,
+            row.final_evaluation.grade.label,
+            row.final_evaluation.change_percent,
+            row.final_evaluation.reason,
         ]
         rows.append([csv_text(_blank(cell)) for cell in [*texts, *cells]])
     return _csv(rows)

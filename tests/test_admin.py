@@ -69,6 +69,8 @@ def indicator_form_data(measure, **overrides):
         "target_fy": "",
         "target_value": "",
         "tolerance": "0",
+        "yearly_targets-TOTAL_FORMS": 0,
+        "yearly_targets-INITIAL_FORMS": 0,
         "values-TOTAL_FORMS": 0,
         "values-INITIAL_FORMS": 0,
     }

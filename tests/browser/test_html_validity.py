@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_public_pages import PAGES
+from tests.browser.test_public_pages import PAGES, publish_both_plans
 
 VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def test_every_public_page_is_valid_html(client, kumamoto_plan, tmp_path):
+def test_every_public_page_is_valid_html(client, db, tmp_path):
+    publish_both_plans()
     if not VNU.exists():
         pytest.fail(f"{VNU} is missing: run `make test`, which installs vnu-jar with npm.")
     files = []

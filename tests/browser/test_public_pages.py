@@ -1,9 +1,11 @@
 """The public pages in a real Chromium: accessibility, phone and desktop layouts, keyboard use."""
 
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from playwright.sync_api import expect
 
 from publications.planfile import import_plan_file
@@ -11,8 +13,11 @@ from publications.publishing import publish_years_with_actuals
 from tests.conftest import KUMAMOTO_PLAN_FILE
 
 SLUG = "kumamoto-welfare-4"
+ENDED_PLAN_FILE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "minato_ended_plan.yaml"
+ENDED = "minato-welfare"
 PAGES = {
-    "plan": "/",
+    "home": "/",
+    "plan": f"/plans/{SLUG}/",
     "plan-fy2020": f"/plans/{SLUG}/?fy=2020",
     "policy": f"/plans/{SLUG}/policies/2/",
     "indicator": f"/plans/{SLUG}/indicators/1-1-1/",
@@ -23,14 +28,25 @@ PAGES = {
     "not-found": f"/plans/{SLUG}/indicators/9-9-9/",
     "publications": f"/plans/{SLUG}/publications/",
     "publication": f"/plans/{SLUG}/publications/2021-1/",
+    "midterm": f"/plans/{SLUG}/final/",
+    "final": f"/plans/{ENDED}/final/?fy=2024",
+    "ended-plan": f"/plans/{ENDED}/?fy=2024",
+    "indicator-yearly-target": f"/plans/{ENDED}/indicators/1-1-2/?fy=2022",
 }
+
+
+def publish_both_plans() -> None:
+    """The Kumamoto plan as `make run` serves it (FY2020 and FY2021 published), and an ended plan of our own
+    making with its last year published (tests/fixtures/minato_ended_plan.yaml)."""
+    for path in (KUMAMOTO_PLAN_FILE, ENDED_PLAN_FILE):
+        plan, _ = import_plan_file(path)
+        publish_years_with_actuals(plan)  # no transaction around it here: the files are built on commit
 
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    """The Kumamoto plan as `make run` serves it: FY2020 and FY2021 published, their files built."""
-    plan, _ = import_plan_file(KUMAMOTO_PLAN_FILE)
-    publish_years_with_actuals(plan)  # no transaction around it here: the files are built on commit
+    """The Kumamoto plan and an ended plan, published, their files built (publish_both_plans)."""
+    publish_both_plans()
     return live_server.url
 
 
@@ -75,7 +91,7 @@ def test_pages_fit_the_screen_at_phone_and_desktop_widths(site, page, screenshot
 
 
 def test_keyboard_only_from_the_plan_page_to_an_indicator_and_back(site, page):
-    page.goto(site + "/")
+    page.goto(site + PAGES["plan"])
 
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("本文へ移動")
@@ -106,7 +122,7 @@ def test_keyboard_only_from_the_plan_page_to_an_indicator_and_back(site, page):
 def test_the_fiscal_year_selector_works_without_javascript(site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/")
+    page.goto(site + PAGES["plan"])
 
     page.select_option("#fy-select", "2020")
     page.get_by_role("button", name="表示").click()
@@ -117,7 +133,7 @@ def test_the_fiscal_year_selector_works_without_javascript(site, browser):
 
 
 def test_the_focus_is_visible(site, page):
-    page.goto(site + "/")
+    page.goto(site + PAGES["plan"])
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
 

@@ -1269,6 +1269,8 @@ def indicator_form(world, expected_version, target="100"):
         "target_value": target,
         "tolerance": "0",
         "expected_version": expected_version,
+        "yearly_targets-TOTAL_FORMS": 0,
+        "yearly_targets-INITIAL_FORMS": 0,
         "values-TOTAL_FORMS": 0,
         "values-INITIAL_FORMS": 0,
     }

@@ -645,6 +645,8 @@ def indicator_form(indicator, **changes) -> dict:
         "target_value": "" if indicator.target_value is None else indicator.target_value,
         "tolerance": indicator.tolerance,
         "expected_version": indicator.version,
+        "yearly_targets-TOTAL_FORMS": 0,
+        "yearly_targets-INITIAL_FORMS": 0,
         "values-TOTAL_FORMS": 0,
         "values-INITIAL_FORMS": 0,
     } | changes

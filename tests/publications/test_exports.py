@@ -39,7 +39,8 @@ from tests.factories import (
 
 EXPORTED_ON = date(2024, 5, 1)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # the printed report, to look at
-SHEETS = ["概要", "成果指標一覧", "基本方針Ⅰ", "基本方針Ⅱ", "基本方針Ⅲ"]
+SHEETS = ["概要", "成果指標一覧", "中間評価", "基本方針Ⅰ", "基本方針Ⅱ", "基本方針Ⅲ"]
+POLICY_SHEETS = SHEETS[3:]
 LIST_HEADERS = [
     "コード",
     "基本方針",
@@ -330,8 +331,8 @@ def test_the_list_columns_are_as_wide_as_their_japanese_text(report_2021):
 
 
 def test_each_policy_sheet_has_a_bar_chart_per_indicator(report_2021):
-    assert [len(report_2021[name]._charts) for name in SHEETS[2:]] == [3, 3, 4]
-    for name in SHEETS[2:]:
+    assert [len(report_2021[name]._charts) for name in POLICY_SHEETS] == [3, 3, 4]
+    for name in POLICY_SHEETS:
         for chart in report_2021[name]._charts:
             assert isinstance(chart, BarChart)
             assert chart.x_axis.delete is False
@@ -410,7 +411,7 @@ def test_a_plan_without_indicators_or_values_still_exports():
     assert (row["達成率"].value, row["記号"].value, row["評価"].value) == (None, "－", "評価対象外")
     assert "記載なし" in texts(wb["基本方針Ⅰ"])
     empty = workbook(make_plan(slug="empty-2", title="空の計画"), 2020)
-    assert empty.sheetnames == ["概要", "成果指標一覧"]
+    assert empty.sheetnames == ["概要", "成果指標一覧", "中間評価"]
     assert empty["成果指標一覧"].auto_filter.ref == "A2:O2"  # one year column, R2
 
 

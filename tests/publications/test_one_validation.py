@@ -92,8 +92,12 @@ def post_plan(client, method: str, bands: list[tuple], title: str = "小さな�
         "grading_method": method,
         "makers-TOTAL_FORMS": 0,
         "makers-INITIAL_FORMS": 0,
+        "final_grading_method": "trend",
+        "final_tolerance_percent": "5",
         "grade_bands-TOTAL_FORMS": len(bands),
         "grade_bands-INITIAL_FORMS": 0,
+        "grade_bands-2-TOTAL_FORMS": 0,
+        "grade_bands-2-INITIAL_FORMS": 0,
         "policies-TOTAL_FORMS": 0,
         "policies-INITIAL_FORMS": 0,
     }
@@ -166,6 +170,8 @@ def indicator_data(measure, **overrides) -> dict:
         "target_fy": 2024,
         "target_value": "100",
         "tolerance": "0",
+        "yearly_targets-TOTAL_FORMS": 0,
+        "yearly_targets-INITIAL_FORMS": 0,
         "values-TOTAL_FORMS": 0,
         "values-INITIAL_FORMS": 0,
     }
@@ -268,7 +274,15 @@ def test_a_baseline_year_after_the_first_actual_is_refused_by_both_doors(staff_c
     page = admin_page(
         staff_client.post(
             reverse("admin:indicators_indicator_change", args=[indicator.pk]),
-            indicator_data(indicator.measure, baseline_fy=2021, **{"values-TOTAL_FORMS": 0}),
+            indicator_data(
+                indicator.measure,
+                baseline_fy=2021,
+                **{
+                    "values-TOTAL_FORMS": 0,
+                    "yearly_targets-TOTAL_FORMS": 0,
+                    "yearly_targets-INITIAL_FORMS": 0,
+                },
+            ),
         )
     )
 
@@ -327,8 +341,14 @@ def test_shortening_a_plan_that_has_data_in_its_last_year_is_refused(staff_clien
         "start_fy": 2020,
         "end_fy": 2023,
         "grading_method": "pace",
+        "final_grading_method": "trend",
+        "final_tolerance_percent": "5",
+        "makers-TOTAL_FORMS": 0,
+        "makers-INITIAL_FORMS": 0,
         "grade_bands-TOTAL_FORMS": 0,
         "grade_bands-INITIAL_FORMS": 0,
+        "grade_bands-2-TOTAL_FORMS": 0,
+        "grade_bands-2-INITIAL_FORMS": 0,
         "policies-TOTAL_FORMS": 0,
         "policies-INITIAL_FORMS": 0,
     }
@@ -357,6 +377,8 @@ def test_a_plan_entered_through_the_admin_is_exported_and_imported_back_unchange
             tolerance="0.5",
             may_exceed_100="on",
             **{
+                "yearly_targets-TOTAL_FORMS": 0,
+                "yearly_targets-INITIAL_FORMS": 0,
                 "values-TOTAL_FORMS": 2,
                 "values-0-fiscal_year": 2020,
                 "values-0-value": "91.8",
