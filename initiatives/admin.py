@@ -18,7 +18,7 @@ from indicators.evaluation import display_value
 from indicators.models import Indicator, IndicatorValue, without_trailing_zeros
 from initiatives import entry, history, workbook
 from initiatives.forms import PlanYearForm, ValueEntryFormSet, WorkbookUploadForm
-from initiatives.models import Narrative
+from initiatives.models import MeasureReview, Narrative
 from plans.admin import IdentityReadOnlyAdmin, NoRevertHistoryAdmin
 from plans.fiscal_years import fiscal_year_label, wareki
 from plans.models import Measure
@@ -93,6 +93,41 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Identity
     @admin.display(description="成果指標", ordering="indicator__code")
     def indicator_code(self, narrative):
         return narrative.indicator.code if narrative.indicator_id else "（取組全体）"
+
+
+@admin.register(MeasureReview)
+class MeasureReviewAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, IdentityReadOnlyAdmin):
+    """A measure's grade for a year: the department's 1次評価 and the review committee's 2次評価, on the plan's
+    own scale (計画の「取組の評価の区分」). Drafts until a 承認者 publishes the year, as narratives are."""
+
+    list_display = ["measure_code", "year_label", "stage", "mark"]
+    list_filter = ["measure__policy__plan", "fiscal_year", "stage", "measure"]
+    list_select_related = ["measure__policy"]
+    fields = ["measure", "fiscal_year", "stage", "mark"]
+    identity_fields = ("measure", "fiscal_year", "stage")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(responsibility.measure_q(request.user, prefix="measure__"))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "measure":
+            kwargs["queryset"] = measures_for(request.user).select_related("policy")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not Measure.objects.filter(responsibility.measure_q(request.user), pk=obj.measure_id).exists():
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="取組", ordering="measure")
+    def measure_code(self, review):
+        return f"取組{review.measure.code}"
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def year_label(self, review):
+        return wareki(review.fiscal_year)
 
 
 class IndicatorValueForm(forms.ModelForm):

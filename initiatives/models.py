@@ -27,11 +27,14 @@ class NarrativeQuerySet(models.QuerySet):
 
 
 class Narrative(models.Model):
-    """One bullet of a measure's yearly report: 主な取組 or 課題・改善事項・方針."""
+    """One bullet of a measure's yearly report: 主な取組 or 課題・改善事項・方針, the review committee's opinion
+    (推進委員会の意見, the external review) or the summing-up (総括) of the final or mid-term evaluation."""
 
     class Section(models.TextChoices):
         INITIATIVES = "initiatives", "主な取組"
         ISSUES = "issues", "課題・改善事項・方針"
+        COMMITTEE = "committee", "推進委員会の意見"
+        SUMMARY = "summary", "総括"
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="narratives", verbose_name="取組"
@@ -73,9 +76,9 @@ class Narrative(models.Model):
                 violation_error_message="年度が範囲外です。",
             ),
             models.CheckConstraint(
-                condition=Q(section__in=["initiatives", "issues"]),
+                condition=Q(section__in=["initiatives", "issues", "committee", "summary"]),
                 name="narrative_section_valid",
-                violation_error_message="区分は「主な取組」か「課題・改善事項・方針」です。",
+                violation_error_message="区分は「主な取組」「課題・改善事項・方針」「推進委員会の意見」「総括」のいずれかです。",
             ),
             models.CheckConstraint(
                 condition=~Q(text=""),
@@ -100,3 +103,70 @@ class Narrative(models.Model):
     def is_note(self) -> bool:
         """A ※ note qualifies the bullets before it rather than reporting an initiative of its own."""
         return self.text.startswith(NOTE_MARK)
+
+
+class ReviewStage(models.IntegerChoices):
+    DEPARTMENT = 1, "1次評価（担当課）"
+    COMMITTEE = 2, "2次評価（推進委員会）"
+
+
+def review_mark_problem(plan, mark: str) -> str | None:
+    """Why mark cannot grade a measure of plan (in Japanese), or None: it is one of the plan's review marks."""
+    marks = list(plan.review_marks.values_list("mark", flat=True))
+    if mark in marks:
+        return None
+    if not marks:
+        return "この計画には取組の評価の区分がありません。先に計画の「取組の評価の区分」を設定してください。"
+    return f"記号「{mark}」はこの計画の取組の評価の区分（{'、'.join(marks)}）にありません。"
+
+
+class MeasureReview(models.Model):
+    """A measure's grade for one fiscal year at one stage of review: the department's (1次評価) or the review
+    committee's (2次評価), on the plan's own scale (plans.models.ReviewMark)."""
+
+    Stage = ReviewStage
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="reviews", verbose_name="取組"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", validators=FISCAL_YEAR_VALIDATORS)
+    stage = models.PositiveSmallIntegerField("評価の段階", choices=ReviewStage.choices)
+    mark = models.CharField("評価", max_length=4)
+    history = HistoricalRecords(verbose_name="取組の評価の変更履歴")
+
+    class Meta:
+        ordering = ["measure", "fiscal_year", "stage"]
+        verbose_name = "取組の評価（1次・2次）"
+        verbose_name_plural = "取組の評価（1次評価・推進委員会の2次評価）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year", "stage"],
+                name="one_review_per_measure_year_stage",
+                violation_error_message="この取組のこの年度・段階の評価はすでにあります。",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=ReviewStage.values),
+                name="measure_review_stage_valid",
+                violation_error_message="評価の段階は1次評価か2次評価です。",
+            ),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("fiscal_year"),
+                name="measure_review_fiscal_year_in_range",
+                violation_error_message="年度が範囲外です。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"取組{self.measure.code} {wareki(self.fiscal_year)}の{self.get_stage_display()}: {self.mark}"
+
+    def clean(self):
+        if not self.measure_id or not self.fiscal_year:
+            return
+        plan = self.measure.policy.plan
+        problems = {}
+        if problem := period_problem(self.fiscal_year, plan.start_fy, plan.end_fy):
+            problems["fiscal_year"] = problem
+        if self.mark and (problem := review_mark_problem(plan, self.mark)):
+            problems["mark"] = problem
+        if problems:
+            raise ValidationError(problems)

@@ -12,7 +12,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.forms import fiscal_year_formfield
 from plans.grading import bands_problem
-from plans.models import BasicPolicy, GradeBand, GradeStage, Measure, Organisation, Plan, PlanOrganisation
+from plans.models import (
+    BasicPolicy,
+    GradeBand,
+    GradeStage,
+    Measure,
+    Organisation,
+    Plan,
+    PlanOrganisation,
+    ReviewMark,
+)
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -139,6 +148,13 @@ class FinalGradeBandInline(GradeBandInline):
     )
 
 
+class ReviewMarkInline(admin.TabularInline):
+    model = ReviewMark
+    extra = 0
+    fields = ["position", "mark", "label"]
+    verbose_name_plural = "取組の評価の区分（取組ごとの1次評価・推進委員会の2次評価に使う記号。よい順に）"
+
+
 class MeasureInline(admin.TabularInline):
     model = Measure
     extra = 0
@@ -165,7 +181,13 @@ class PlanAdmin(IdentityReadOnlyAdmin):
             },
         ),
     ]
-    inlines = [PlanOrganisationInline, GradeBandInline, FinalGradeBandInline, BasicPolicyInline]
+    inlines = [
+        PlanOrganisationInline,
+        GradeBandInline,
+        FinalGradeBandInline,
+        ReviewMarkInline,
+        BasicPolicyInline,
+    ]
     identity_fields = ("slug",)  # the plan's public URLs and its publications' files are named by it
 
     @admin.display(description="計画期間")

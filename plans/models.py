@@ -266,6 +266,36 @@ class GradeBand(models.Model):
         return f"{self.mark} {self.label}"
 
 
+class ReviewMark(models.Model):
+    """One mark of the plan's own scale for the review of a measure (取組の評価: 相模原市's 1次評価 by the
+    department and 2次評価 by the review committee), best first."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_marks", verbose_name="計画")
+    position = models.PositiveSmallIntegerField("順番")
+    mark = models.CharField("記号", max_length=4, validators=[one_line_text])
+    label = models.CharField("意味", max_length=40, validators=[one_line_text])
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "取組の評価の区分"
+        verbose_name_plural = "取組の評価の区分（1次評価・2次評価に使う記号）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "position"],
+                name="one_review_mark_per_position",
+                violation_error_message="同じ順番の区分がすでにあります。",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "mark"],
+                name="one_review_mark_each",
+                violation_error_message="この記号はすでにこの計画の取組の評価の区分にあります。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mark} {self.label}"
+
+
 class BasicPolicy(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies", verbose_name="計画")
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])

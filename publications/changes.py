@@ -4,7 +4,13 @@ change) and for each publication's public page (what a correction changed). Pure
 from dataclasses import dataclass
 
 from indicators.evaluation import display_percent, display_value
-from publications.document import SECTION_LABELS, decimal, indicators_by_code, measures_by_code
+from publications.document import (
+    REVIEW_STAGES,
+    SECTION_LABELS,
+    decimal,
+    indicators_by_code,
+    measures_by_code,
+)
 
 PLAN_FIELDS = (("title", "計画名"), ("philosophy", "基本理念"), ("summary", "計画の概要"))
 DIRECTIONS = {"increase": "増やす", "decrease": "減らす", "maintain": "維持する"}
@@ -33,6 +39,32 @@ def _grade(item: dict | None) -> str:
     return f"{result['grade']['mark']} {result['grade']['label']}（達成率 {display_percent(decimal(result['achievement_rate']))}）"
 
 
+def _targets(targets: dict, unit: str) -> str:
+    shown = "、".join(f"{year}年度 {display_value(decimal(value), unit)}" for year, value in targets.items())
+    return shown or "（なし）"
+
+
+def review_changes(old: dict | None, new: dict) -> list[Change]:
+    """A measure's reviews (1次評価・2次評価) added, changed or removed."""
+    subject = f"取組{new['code']} {new['title']}"
+    before = {
+        (r["fy"], r["stage"]): f"{r['mark']} {r['label']}".strip() for r in (old or {}).get("reviews", [])
+    }
+    after = {(r["fy"], r["stage"]): f"{r['mark']} {r['label']}".strip() for r in new["reviews"]}
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        fy, stage = key
+        what = f"{REVIEW_STAGES.get(stage, stage)}（{fy}年度）"
+        if before.get(key) != after.get(key):
+            kind = "added" if key not in before else "removed" if key not in after else "changed"
+            changes.append(
+                Change(
+                    subject, what, before.get(key, "（なし）"), after.get(key, "（なし）"), kind, "narrative"
+                )
+            )
+    return changes
+
+
 def indicator_changes(old: dict | None, new: dict) -> list[Change]:
     subject = f"{new['code']} {new['name']}"
     unit = new["unit"]
@@ -55,6 +87,15 @@ def indicator_changes(old: dict | None, new: dict) -> list[Change]:
         shown = {True: "100％を超えることがある", False: "100％まで"}
         changes.append(
             Change(subject, "値の範囲", shown[old["may_exceed_100"]], shown[new["may_exceed_100"]])
+        )
+    if old["interim_targets"] != new["interim_targets"]:
+        changes.append(
+            Change(
+                subject,
+                "年度目標",
+                _targets(old["interim_targets"], old["unit"]),
+                _targets(new["interim_targets"], unit),
+            )
         )
     before, after = old["actuals"], new["actuals"]
     for year in sorted(set(before) | set(after), key=int):
@@ -106,6 +147,21 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
         changes.append(Change("計画", "計画を策定する組織", before, after))
     if old["grading"] != new["grading"]:
         changes.append(Change("計画", "評価の方法", _grading(old["grading"]), _grading(new["grading"])))
+    if old["final_grading"] != new["final_grading"]:
+        changes.append(
+            Change(
+                "計画",
+                "最終評価の方法",
+                _final_grading(old["final_grading"]),
+                _final_grading(new["final_grading"]),
+            )
+        )
+    if old["review_scale"] != new["review_scale"]:
+        before, after = (
+            "、".join(f"{m['mark']} {m['label']}" for m in d["review_scale"]) or "（なし）"
+            for d in (old, new)
+        )
+        changes.append(Change("計画", "取組の評価の区分", before, after))
     old_indicators, new_indicators = indicators_by_code(old), indicators_by_code(new)
     old_measures, new_measures = measures_by_code(old), measures_by_code(new)
     for code, measure in new_measures.items():
@@ -114,6 +170,7 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
         for item in measure["indicators"]:
             changes += indicator_changes(old_indicators.get(item["code"]), item)
         changes += narrative_changes(old_measures.get(code), measure)
+        changes += review_changes(old_measures.get(code), measure)
     for code, item in old_indicators.items():
         if code not in new_indicators:
             changes.append(Change(f"{code} {item['name']}", "成果指標", item["name"], "（なし）", "removed"))
@@ -133,6 +190,12 @@ def _grading(grading: dict) -> str:
         for b in grading["bands"]
     )
     return f"達成率の区分（{bands}）"
+
+
+def _final_grading(grading: dict) -> str:
+    if grading["method"] == "trend":
+        return f"基準値からの変化（±{grading['tolerance_percent']}％）"
+    return _grading(grading)
 
 
 def summary(changes: list[Change]) -> str:

@@ -21,8 +21,14 @@ from plans.fiscal_years import fiscal_year_label, plan_status
 SCHEMA_VERSION = 1
 RATE_PLACES = Decimal("0.0001")
 ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
-SECTIONS = ("initiatives", "issues")
-SECTION_LABELS = {"initiatives": "主な取組", "issues": "課題・改善事項・方針"}
+# The narrative sections in the order a measure's year reads (initiatives.models.Narrative.Section).
+SECTIONS = ("initiatives", "issues", "committee", "summary")
+SECTION_LABELS = {
+    "initiatives": "主な取組",
+    "issues": "課題・改善事項・方針",
+    "committee": "推進委員会の意見",
+    "summary": "総括",
+}
 NOTE_MARK = "※"
 
 
@@ -196,6 +202,7 @@ class MeasureRows:
     measure: object
     indicators: list = field(default_factory=list)  # rows with the Indicator fields, in display order
     narratives: list = field(default_factory=list)  # (fiscal_year, section, position, indicator code, text)
+    reviews: list = field(default_factory=list)  # (fiscal_year, stage, mark): 1次評価 and 2次評価
 
 
 @dataclass
@@ -214,11 +221,14 @@ def compose(
     organisations: list[str] | None = None,
     interim_targets: dict[str, dict[int, Decimal]] | None = None,
     final_rule: final.FinalRule | None = None,
+    review_scale: list[tuple[str, str]] | None = None,
 ) -> dict:
     """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}},
     `grade_notes` {indicator code: {fy: 評価の補足}} and `interim_targets` {indicator code: {fy: 年度目標}};
     `organisations` names who makes the plan; `final_rule` grades the final evaluation (a mid-term one
-    before the plan's last year). Nothing after fy goes in (no actual, no narrative)."""
+    before the plan's last year); `review_scale` [(mark, label)] is the scale of the measures' reviews.
+    Nothing after fy goes in (no actual, no narrative, no review)."""
+    labels = dict(review_scale or [])
     final_rule = final_rule or final.FinalRule()
     final_scale = final.grade_scale(final_rule, rule.bands)
     grades, final_grades = [], []
@@ -263,6 +273,11 @@ def compose(
                         }
                         for year, section, position, code, text in narratives
                     ],
+                    "reviews": [
+                        {"fy": year, "stage": stage, "mark": mark, "label": labels.get(mark, "")}
+                        for year, stage, mark in sorted(measure_rows.reviews)
+                        if year <= fy
+                    ],
                 }
             )
         policy_documents.append(
@@ -291,6 +306,7 @@ def compose(
         "final_grading": final_grading_json(final_rule),
         "final_stage": "final" if fy >= plan.end_fy else "midterm",
         "final_counts": final_counts_json(final_grades, final_scale),
+        "review_scale": [{"mark": mark, "label": label} for mark, label in review_scale or []],
         "policies": policy_documents,
     }
 
@@ -315,6 +331,9 @@ def upgraded(document: dict) -> dict:
     """A stored document with the keys added to the schema since filled in, as older publications meant by
     their absence (numbers as Decimals or as floats: both read back the same)."""
     document.setdefault("organisations", [])  # publications before the plan named its organisations
+    document.setdefault("review_scale", [])  # publications before the measures' reviews had none
+    for measure in measures_by_code(document).values():
+        measure.setdefault("reviews", [])
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
         item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
@@ -509,6 +528,24 @@ class NarrativeView:
 
     def get_section_display(self) -> str:
         return SECTION_LABELS.get(self.section, self.section)
+
+
+REVIEW_STAGES = {1: "1次評価（担当課）", 2: "2次評価（推進委員会）"}
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A measure's grade for a year at one stage of review (initiatives.models.MeasureReview)."""
+
+    fiscal_year: int
+    stage: int
+    mark: str
+    label: str
+    is_draft: bool = False
+
+    @property
+    def stage_label(self) -> str:
+        return REVIEW_STAGES.get(self.stage, str(self.stage))
 
 
 def plan_view(document: dict) -> PlanView:

@@ -25,6 +25,7 @@ def _policies(plan: Plan):
             ),
         ),
         Prefetch("measures__narratives", queryset=Narrative.objects.select_related("indicator")),
+        "measures__reviews",
     )
 
 
@@ -90,6 +91,12 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
             for narrative in measure.narratives.all():
                 if visible_narratives is None or narrative.pk in visible_narratives:
                     measure_rows.narratives.append(_narrative_tuple(narrative))
+            if visible_measures is None or measure.pk in visible_measures:
+                measure_rows.reviews = [(r.fiscal_year, r.stage, r.mark) for r in measure.reviews.all()]
+            else:  # another organisation's measure: its reviews as citizens see them
+                measure_rows.reviews = [
+                    (r["fy"], r["stage"], r["mark"]) for r in base_measures.get(code, {}).get("reviews", [])
+                ]
             if visible_narratives is not None:
                 measure_visible = measure.pk in visible_measures
                 for item in base_measures.get(code, {}).get("narratives", []):
@@ -110,4 +117,5 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
         plan.organisation_names(),
         interim_targets=targets,
         final_rule=final_rule(plan),
+        review_scale=list(plan.review_marks.values_list("mark", "label")),
     )

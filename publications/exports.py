@@ -785,8 +785,28 @@ def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> No
             chart.anchor = anchor_over(CHART, CHART, first, last)
             layout.charts.append(chart)
         write_narratives(layout, measure, fy, heading=layout.blank(), title_rows=2)
+        if any(n.section in ("committee", "summary") and n.fiscal_year <= fy for n in measure.narratives):
+            write_narratives(
+                layout, measure, fy, heading=layout.blank(), title_rows=2, columns=REVIEW_SECTIONS
+            )
+        write_reviews(layout, measure)
     print_setup(ws, plan, fy, "1:2")
     write_layout(ws, layout, POLICY_WIDTHS, title_rows=2, break_lines=True)
+
+
+def write_reviews(layout: Layout, measure: MeasureProgress) -> None:
+    """The measure's reviews year by year: the department's 1次評価 and the review committee's 2次評価."""
+    rows = measure.reviews_by_year()
+    if not rows:
+        return
+    heading = layout.blank()
+    header = layout.add(
+        ("年度", "表の見出し"), ("1次評価（担当課）", "表の見出し"), ("2次評価（推進委員会）", "表の見出し")
+    )
+    layout.keep_together(heading, header)
+    for year, first, second in rows:
+        shown = [f"{r.mark} {r.label}".strip() if r else "－" for r in (first, second)]
+        layout.add((wareki(year), "表の文字"), (shown[0], "表の文字"), (shown[1], "表の文字"))
 
 
 def write_indicator_block(
@@ -907,18 +927,21 @@ def narrative_columns(column_width: int) -> int:
     return floor((column_width - 1.5) / GLYPH_SPREAD) - 2
 
 
-NARRATIVE_HEADER = (
-    ("年度", "表の見出し"),
-    ("主な取組", "表の見出し"),
-    ("課題・改善事項・方針", "表の見出し"),
-)
+YEARLY_SECTIONS = (("initiatives", "主な取組"), ("issues", "課題・改善事項・方針"))
+REVIEW_SECTIONS = (("committee", "推進委員会の意見"), ("summary", "総括"))
 MIN_LINES_ON_A_PAGE = 3  # fewer lines of a year than this go to the next page with the rest
 
 
 def write_narratives(
-    layout: Layout, measure: MeasureProgress, fy: int, heading: int, title_rows: int
+    layout: Layout,
+    measure: MeasureProgress,
+    fy: int,
+    heading: int,
+    title_rows: int,
+    columns: tuple = YEARLY_SECTIONS,
 ) -> None:
-    """Per year up to fy, one row: its 主な取組 in one cell and its 課題・改善事項・方針 beside it.
+    """Per year up to fy, one row: its 主な取組 in one cell and its 課題・改善事項・方針 beside it (or the two
+    sections given as `columns`: the review committee's opinion and the 総括).
 
     The text is broken into lines here, as Japanese is broken (plans/linebreaks.py), so that no printed line
     starts with 「、」 or 「。」 whatever program prints it; and pages are counted here, so that a year that
@@ -933,8 +956,10 @@ def write_narratives(
         < 2 * DEFAULT_ROW_HEIGHT + MIN_LINES_ON_A_PAGE * LINE_HEIGHT + 4
     ):
         layout.break_after(heading - 1)
-    layout.add(*NARRATIVE_HEADER)
-    published = [n for n in measure.narratives if n.fiscal_year <= fy]
+    header = (("年度", "表の見出し"), *((label, "表の見出し") for _, label in columns))
+    layout.add(*header)
+    names = {name for name, _ in columns}
+    published = [n for n in measure.narratives if n.fiscal_year <= fy and n.section in names]
     years = sorted({n.fiscal_year for n in published})
     if not years:
         layout.add(("", "表の文章"), ("記載なし", "表の文章"), ("記載なし", "表の文章"))
@@ -945,7 +970,7 @@ def write_narratives(
                 "\n".join(published_bullets(published, year, section)),
                 narrative_columns(POLICY_WIDTHS[column]),
             )
-            for section, column in (("initiatives", NAME), ("issues", CHART))
+            for (section, _), column in zip(columns, (NAME, CHART), strict=True)
         ]
         label = wareki(year)
         while any(sections):
@@ -953,7 +978,7 @@ def write_narratives(
             needed = max(len(part) for part in sections)
             if fits < min(needed, MIN_LINES_ON_A_PAGE):
                 layout.break_after(len(layout.rows))
-                layout.add(*NARRATIVE_HEADER)
+                layout.add(*header)
                 fits = most
             taken = [part[:fits] for part in sections]
             sections = [part[fits:] for part in sections]
@@ -963,7 +988,7 @@ def write_narratives(
             label = f"{wareki(year)}\n（続き）"
             if any(sections):
                 layout.break_after(len(layout.rows))
-                layout.add(*NARRATIVE_HEADER)
+                layout.add(*header)
 
 
 # --- The workbook ----------------------------------------------------------------------------------------

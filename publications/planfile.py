@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.evaluation import number_problem, value_problem, year_problems, yearly_target_year_problem
 from indicators.final import DEFAULT_TOLERANCE
 from indicators.models import Indicator, IndicatorValue, YearlyTarget, without_trailing_zeros
-from initiatives.models import Narrative
+from initiatives.models import MeasureReview, Narrative
 from plans import fiscal_years
 from plans.grading import bands_problem
 from plans.models import (
@@ -37,12 +37,13 @@ from plans.models import (
     Organisation,
     Plan,
     PlanOrganisation,
+    ReviewMark,
 )
+from publications.document import SECTIONS
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
 DIRECTIONS = ("increase", "decrease", "maintain")
-SECTIONS = ("initiatives", "issues")
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024  # the Kumamoto plan is about 30 KB; a 20 MB one took 17 s and 275 MB
 
 
@@ -116,6 +117,14 @@ class PolicyData:
 
 
 @dataclass
+class ReviewData:
+    fy: int
+    measure: str  # the measure's code: "1-2"
+    stage: int  # 1: 1次評価（担当課）, 2: 2次評価（推進委員会）
+    mark: str
+
+
+@dataclass
 class BandData:
     min: Decimal | None
     mark: str
@@ -139,6 +148,8 @@ class PlanData:
     final_method: str = FinalGradingMethod.TREND
     final_tolerance: Decimal = DEFAULT_TOLERANCE
     final_bands: list[BandData] = field(default_factory=list)  # none: the final evaluation uses `bands`
+    review_scale: list[tuple[str, str]] = field(default_factory=list)  # (mark, label) of measure reviews
+    reviews: list[ReviewData] = field(default_factory=list)
 
 
 @dataclass
@@ -574,7 +585,8 @@ def _read_narrative(node: _Node, scope: _Scope, codes: set[str]) -> NarrativeDat
     section = keys["section"].string(20)
     if section not in SECTIONS:
         raise keys["section"].error(
-            f"section は initiatives（主な取組）か issues（課題・改善事項・方針）です（「{section}」）。"
+            "section は initiatives（主な取組）、issues（課題・改善事項・方針）、committee（推進委員会の意見）、"
+            f"summary（総括）のいずれかです（「{section}」）。"
         )
     indicator_node = node.optional(keys, "indicator")
     indicator = None
@@ -651,7 +663,16 @@ def parse_plan(text: str, source: str = "") -> PlanData:
 def _read_plan(root: _Node) -> PlanData:
     keys = root.mapping(
         required=("slug", "title", "start_fy", "end_fy"),
-        optional=("philosophy", "summary", "organisations", "grading", "final_grading", "policies"),
+        optional=(
+            "philosophy",
+            "summary",
+            "organisations",
+            "grading",
+            "final_grading",
+            "review_scale",
+            "policies",
+            "measure_reviews",
+        ),
     )
     slug = keys["slug"].text(Plan, "slug")
     if not SLUG_PATTERN.match(slug):
@@ -679,7 +700,50 @@ def _read_plan(root: _Node) -> PlanData:
         if any(other.number == policy.number for other in plan.policies):
             raise policy_node.error(f"基本方針の番号 {policy.number} が2回使われています。")
         plan.policies.append(policy)
+    plan.review_scale = _read_review_scale(root.optional(keys, "review_scale", []))
+    plan.reviews = _read_reviews(root.optional(keys, "measure_reviews", []), plan)
     return plan
+
+
+def _read_review_scale(node: _Node) -> list[tuple[str, str]]:
+    """review_scale: [{mark: A, label: 順調}, …]: the marks a measure's review may take, best first."""
+    scale = []
+    for child in node.sequence():
+        keys = child.mapping(required=("mark", "label"))
+        mark = keys["mark"].text(ReviewMark, "mark")
+        if any(mark == other for other, _ in scale):
+            raise keys["mark"].error(f"記号「{mark}」が review_scale に2回書かれています。")
+        scale.append((mark, keys["label"].text(ReviewMark, "label")))
+    return scale
+
+
+def _read_reviews(node: _Node, plan: PlanData) -> list[ReviewData]:
+    """measure_reviews: [{fy: 2021, measure: 1-1, stage: 2, mark: A}, …] (the admin's rules)."""
+    measures = {f"{p.number}-{m.number}" for p in plan.policies for m in p.measures}
+    marks = [mark for mark, _ in plan.review_scale]
+    reviews, seen = [], set()
+    for child in node.sequence():
+        keys = child.mapping(required=("fy", "measure", "stage", "mark"))
+        fy = keys["fy"].fiscal_year(plan.start_fy, plan.end_fy, _plan_period(plan.start_fy, plan.end_fy))
+        code = str(keys["measure"].value).strip() if keys["measure"].value is not None else ""
+        if code not in measures:
+            raise keys["measure"].error(
+                f"取組「{code}」はこの計画にありません（例: 1-2 は基本方針1の取組2）。"
+            )
+        stage = keys["stage"].value
+        if stage not in (1, 2) or isinstance(stage, bool):
+            raise keys["stage"].error(f"stage は 1（1次評価）か 2（2次評価）です（{_show(stage)}）。")
+        mark = keys["mark"].string(4)
+        if mark not in marks:
+            listed = "、".join(marks) or "なし"
+            raise keys["mark"].error(
+                f"記号「{mark}」は review_scale にありません（書かれている記号: {listed}）。"
+            )
+        if (fy, code, stage) in seen:
+            raise child.error(f"取組{code}の{fy}年度の{stage}次評価が2回書かれています。")
+        seen.add((fy, code, stage))
+        reviews.append(ReviewData(fy, code, stage, mark))
+    return reviews
 
 
 def _read_organisations(node: _Node) -> list[str]:
@@ -751,6 +815,14 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
         for stage, bands in [(GradeStage.YEARLY, data.bands), (GradeStage.FINAL, data.final_bands)]
         for position, band in enumerate(bands, start=1)
     )
+    plan.review_marks.all().delete()
+    ReviewMark.objects.bulk_create(
+        ReviewMark(plan=plan, position=position, mark=mark, label=label)
+        for position, (mark, label) in enumerate(data.review_scale, start=1)
+    )
+    reviews: dict[str, list[ReviewData]] = {}
+    for review in data.reviews:
+        reviews.setdefault(review.measure, []).append(review)
     position = 0
     for policy_data in data.policies:
         policy, _ = BasicPolicy.objects.update_or_create(
@@ -777,6 +849,14 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
             # With their history, as a save in the admin writes it: the first edit then shows old → new.
             bulk_create_with_history(
                 list(_narratives(measure, indicators, measure_data.narratives)), Narrative
+            )
+            measure.reviews.all().delete()
+            bulk_create_with_history(
+                [
+                    MeasureReview(measure=measure, fiscal_year=r.fy, stage=r.stage, mark=r.mark)
+                    for r in reviews.get(f"{policy_data.number}-{measure_data.number}", [])
+                ],
+                MeasureReview,
             )
         policy.measures.exclude(number__in=[m.number for m in policy_data.measures]).delete()
     plan.policies.exclude(number__in=[p.number for p in data.policies]).delete()
@@ -903,6 +983,11 @@ def plan_document(plan: Plan) -> dict:
         **({"organisations": names} if (names := _organisations_of(plan)) else {}),
         **_grading_document(plan),
         **_final_grading_document(plan),
+        **(
+            {"review_scale": [_Flow(mark=m.mark, label=m.label) for m in plan.review_marks.all()]}
+            if plan.review_marks.exists()
+            else {}
+        ),
         "policies": [
             {
                 "number": policy.number,
@@ -912,7 +997,16 @@ def plan_document(plan: Plan) -> dict:
             }
             for policy in policies
         ],
+        **({"measure_reviews": reviews} if (reviews := _reviews_document(plan)) else {}),
     }
+
+
+def _reviews_document(plan: Plan) -> list[_Flow]:
+    reviews = MeasureReview.objects.filter(measure__policy__plan=plan).select_related("measure__policy")
+    ordered = sorted(
+        reviews, key=lambda r: (r.fiscal_year, r.measure.policy.number, r.measure.number, r.stage)
+    )
+    return [_Flow(fy=r.fiscal_year, measure=r.measure.code, stage=r.stage, mark=r.mark) for r in ordered]
 
 
 def _organisations_of(plan: Plan) -> list[str]:

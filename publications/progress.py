@@ -40,10 +40,21 @@ class MeasureProgress:
     indicators: list[IndicatorProgress]
     narratives: list[doc.NarrativeView]
     counts: dict[evaluation.Grade, int]
+    reviews: list[doc.ReviewView] = field(default_factory=list)
 
     def narratives_about(self, indicator) -> list[doc.NarrativeView]:
         """The entries on this indicator and those on the measure as a whole (tied to no indicator)."""
         return [n for n in self.narratives if n.indicator_code in (None, indicator.code)]
+
+    def reviews_by_year(self) -> list[tuple[int, doc.ReviewView | None, doc.ReviewView | None]]:
+        """(fiscal year, 1次評価, 2次評価) for each year that has a review, side by side as 相模原市 shows them."""
+        years = sorted({review.fiscal_year for review in self.reviews})
+        found = {(review.fiscal_year, review.stage): review for review in self.reviews}
+        return [(year, found.get((year, 1)), found.get((year, 2))) for year in years]
+
+    def summaries(self, fy: int) -> list[doc.NarrativeView]:
+        """The 総括 of the year fy."""
+        return [n for n in self.narratives if n.section == "summary" and n.fiscal_year == fy]
 
 
 @dataclass
@@ -128,9 +139,10 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
     each actual, definition and narrative that the document changes."""
     rule = doc.rule_of(document)
     base_indicators = doc.indicators_by_code(base)
+    base_measures = doc.measures_by_code(base)
     base_narratives = {
         code: {doc.narrative_key(item) for item in measure["narratives"]}
-        for code, measure in doc.measures_by_code(base).items()
+        for code, measure in base_measures.items()
     }
     progress = PlanProgress(
         plan=doc.plan_view(document),
@@ -185,7 +197,21 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                 for item in measure_data["narratives"]
             ]
             counts = evaluation.count_grades([row.evaluation.grade for row in rows], rule)
-            measures.append(MeasureProgress(measure, rows, narratives, counts))
+            seen_reviews = {
+                (r["fy"], r["stage"], r["mark"])
+                for r in base_measures.get(measure.code, {}).get("reviews", [])
+            }
+            reviews = [
+                doc.ReviewView(
+                    r["fy"],
+                    r["stage"],
+                    r["mark"],
+                    r["label"],
+                    is_draft=preview and (r["fy"], r["stage"], r["mark"]) not in seen_reviews,
+                )
+                for r in measure_data["reviews"]
+            ]
+            measures.append(MeasureProgress(measure, rows, narratives, counts, reviews))
         policy_rows = [row for measure in measures for row in measure.indicators]
         counts = evaluation.count_grades([row.evaluation.grade for row in policy_rows], rule)
         progress.policies.append(

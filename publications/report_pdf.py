@@ -81,6 +81,7 @@ def report_context(progress: PlanProgress, publisher: Publisher, draft: bool = F
                     "measure": measure.measure,
                     "indicators": [indicator_block(row, measure, progress) for row in measure.indicators],
                     "general": [n for n in measure.narratives if n.indicator_code is None],
+                    "reviews": measure.reviews_by_year(),
                 }
                 for measure in policy.measures
             ],

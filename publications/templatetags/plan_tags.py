@@ -48,6 +48,18 @@ def grade_colour(grade, keys):
 
 
 @register.filter
+def summaries_of(measure, fy):
+    """The 総括 of a measure (MeasureProgress) for the year fy."""
+    return measure.summaries(fy)
+
+
+@register.filter
+def pair(first, second):
+    """[first, second]: two values to loop over in a template."""
+    return [first, second]
+
+
+@register.filter
 def final_colour(grade, scale):
     """The palette name of a final-evaluation grade on the plan's final scale, for its CSS class."""
     return palette.final_colour_name(grade, list(scale))

@@ -221,12 +221,17 @@ VIEW_PERMISSIONS = {
     "initiatives.view_narrative",
     "publications.view_publication",
     "publications.view_artifactbuild",
+    "indicators.view_yearlytarget",
+    "plans.view_reviewmark",
+    "initiatives.view_measurereview",
 }
 ENTER_PERMISSIONS = {
     "indicators.add_indicatorvalue",
     "indicators.change_indicatorvalue",
     "initiatives.add_narrative",
     "initiatives.change_narrative",
+    "initiatives.add_measurereview",
+    "initiatives.change_measurereview",
 }
 
 
@@ -238,6 +243,7 @@ def test_the_approver_role_also_publishes_deletes_and_sees_every_organisation(db
     assert codenames("承認者") == VIEW_PERMISSIONS | ENTER_PERMISSIONS | {
         "indicators.delete_indicatorvalue",
         "initiatives.delete_narrative",
+        "initiatives.delete_measurereview",
         "indicators.publish_indicatorvalue",
         "indicators.view_all_organisations",
     }

@@ -196,13 +196,15 @@ def test_the_plan_file_with_yearly_targets_and_final_grading_round_trips_byte_fo
     variants = [
         body,
         body.replace(
-            "policies:\n", "final_grading:\n  method: trend\n  tolerance_percent: 10\n" + "policies:\n", 1
+            "review_scale:\n",
+            "final_grading:\n  method: trend\n  tolerance_percent: 10\n" + "review_scale:\n",
+            1,
         ),
         body.replace(
-            "policies:\n",
+            "review_scale:\n",
             "grading:\n  method: achievement\n  bands:\n  - {min: 100, mark: ◎, label: 達成}\n"
             "  - {min: null, mark: △, label: 未達成}\nfinal_grading:\n  method: achievement\n"
-            "  bands:\n  - {min: 90, mark: A, label: 達成}\n  - {min: null, mark: C, label: 未達成}\npolicies:\n",
+            "  bands:\n  - {min: 90, mark: A, label: 達成}\n  - {min: null, mark: C, label: 未達成}\nreview_scale:\n",
             1,
         ),
         body.replace("interim_targets: {2022: 115}", "interim_targets: {2021: 112.5, 2022: 115, 2023: 130}"),
