@@ -55,6 +55,9 @@ class IndicatorForm(forms.ModelForm):
             "target_value",
             "tolerance",
             "may_exceed_100",
+            "target_rationale",
+            "carried_from",
+            "carry_over",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -114,6 +117,13 @@ class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
             {
                 "fields": ["target_fy", "target_value", "tolerance", "may_exceed_100"],
                 "description": "数値目標がない場合は年度と値を空欄にします。",
+            },
+        ),
+        (
+            "前の計画からの引き継ぎ・目標設定の考え方",
+            {
+                "fields": ["carry_over", "carried_from", "target_rationale"],
+                "description": "前の計画がある計画の指標は、継続・見直し（前の計画の指標コードも）・新規のいずれかにします。",
             },
         ),
         ("変更履歴", {"fields": ["changes_link", "expected_version"]}),

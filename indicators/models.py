@@ -165,8 +165,17 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", "維持する"
 
 
+class CarryOver(models.TextChoices):
+    """How an indicator of a plan relates to its predecessor's (指標の引き継ぎ)."""
+
+    CONTINUED = "continued", "継続"
+    REVISED = "revised", "見直し"
+    NEW = "new", "新規"
+
+
 class Indicator(models.Model):
     Direction = Direction
+    CarryOver = CarryOver
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name="計画")
     measure = models.ForeignKey(
@@ -219,6 +228,27 @@ class Indicator(models.Model):
         help_text="単位が％で、100％を超える値がありうる指標（前年比など）のときに選びます。",
     )
 
+    carried_from = models.CharField(
+        "前の計画の指標コード",
+        max_length=20,
+        blank=True,
+        validators=[CODE_VALIDATOR],
+        help_text="前の計画から引き継いだ指標なら、前の計画での指標コード（例: 1-1-1）。",
+    )
+    carry_over = models.CharField(
+        "引き継ぎの区分",
+        max_length=10,
+        choices=CarryOver.choices,
+        blank=True,
+        help_text="前の計画がある計画の指標: 継続（そのまま）、見直し（指標・目標値を変更）、新規。",
+    )
+    target_rationale = models.TextField(
+        "目標設定の考え方",
+        blank=True,
+        validators=[multiline_text],
+        help_text="目標値をどう決めたか（例: 前計画の最終年度の実績値から、毎年2％の増加を目指す）。",
+    )
+
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="成果指標の変更履歴")
 
@@ -245,6 +275,18 @@ class Indicator(models.Model):
                 ),
                 name="indicator_baseline_complete",
                 violation_error_message="基準値は年度と値の両方を入力するか、両方を空欄（基準値なし）にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(carry_over__in=["", *CarryOver.values]),
+                name="indicator_carry_over_valid",
+                violation_error_message="引き継ぎの区分は「継続」「見直し」「新規」のいずれかです。",
+            ),
+            models.CheckConstraint(
+                condition=Q(carry_over="new", carried_from="")
+                | Q(carry_over__in=["continued", "revised"], carried_from__gt="")
+                | Q(carry_over="", carried_from=""),
+                name="indicator_carried_from_matches_carry_over",
+                violation_error_message="「継続」「見直し」の指標には前の計画の指標コードを、「新規」の指標には書かないでください。",
             ),
             models.CheckConstraint(
                 condition=Q(tolerance__gte=0),
@@ -295,6 +337,8 @@ class Indicator(models.Model):
                         break
             if problem := self.plan.organisation_problem(self.organisation):
                 problems["organisation"] = problem
+            if problem := carry_over_problem(self.plan, self.carried_from, self.carry_over):
+                problems["carried_from" if self.carried_from else "carry_over"] = problem
         if problems:  # the rule every door applies to the values of this unit
             raise ValidationError(problems)
 
@@ -372,6 +416,22 @@ class Indicator(models.Model):
             may_exceed_100=self.may_exceed_100,
             yearly_targets=self.interim_targets(),
         )
+
+
+def carry_over_problem(plan: Plan, carried_from: str, carry_over: str) -> str | None:
+    """Why an indicator of plan cannot carry over like this (in Japanese), or None. Continued and revised
+    indicators name an indicator of the plan's predecessor; new ones name none; without a predecessor, nothing."""
+    if plan.predecessor_id is None:
+        if carried_from or carry_over:
+            return "前の計画がない計画の指標には、引き継ぎの区分や前の計画の指標コードを設定できません。"
+        return None
+    if carry_over in (CarryOver.CONTINUED, CarryOver.REVISED) and not carried_from:
+        return f"「{CarryOver(carry_over).label}」の指標には、前の計画の指標コードを入力してください。"
+    if carry_over in ("", CarryOver.NEW) and carried_from:
+        return "前の計画の指標コードを入力したときは、引き継ぎの区分を「継続」か「見直し」にしてください。"
+    if carried_from and not plan.predecessor.indicators.filter(code=carried_from).exists():
+        return f"前の計画（{plan.predecessor.title}）に指標コード「{carried_from}」の成果指標はありません。"
+    return None
 
 
 class YearlyTarget(models.Model):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "indicators",
     "initiatives",
     "publications",
+    "succession",
 ]
 
 MIDDLEWARE = [

@@ -172,6 +172,10 @@ class PlanAdmin(IdentityReadOnlyAdmin):
             "計画期間",
             {"fields": ["start_fy", "end_fy"], "description": "西暦の年度で入力します（例: 2020）。"},
         ),
+        (
+            "前の計画",
+            {"fields": ["predecessor"], "description": "この計画が引き継ぐ計画（次期計画のとき）。"},
+        ),
         ("評価", {"fields": ["grading_method"]}),
         (
             "最終評価・中間評価",

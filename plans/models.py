@@ -81,6 +81,15 @@ class Plan(models.Model):
         default=Decimal(5),
         help_text="基準値からの変化が基準値のこの割合以内なら「C 変わらない」とします（基準値からの変化で評価するとき）。",
     )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name="前の計画",
+        help_text="この計画が引き継ぐ計画（例: 第５次計画の前の計画は第４次計画）。",
+    )
 
     class Meta:
         ordering = ["-start_fy", "slug"]
@@ -108,6 +117,11 @@ class Plan(models.Model):
                 violation_error_message="最終評価の方法が正しくありません。",
             ),
             models.CheckConstraint(
+                condition=~Q(predecessor=F("pk")),
+                name="plan_not_its_own_predecessor",
+                violation_error_message="計画は自分自身を前の計画にできません。",
+            ),
+            models.CheckConstraint(
                 condition=Q(final_tolerance_percent__gte=0, final_tolerance_percent__lte=100),
                 name="plan_final_tolerance_in_range",
                 violation_error_message="変化なしとみなす幅は0～100％にしてください。",
@@ -118,6 +132,8 @@ class Plan(models.Model):
         return self.title
 
     def clean(self):
+        if problem := self.predecessor_problem():
+            raise ValidationError({"predecessor": problem})
         if self.pk and self.start_fy and self.end_fy and self.start_fy <= self.end_fy:
             outside = self.rows_outside_period()
             if outside:
@@ -126,6 +142,21 @@ class Plan(models.Model):
                     f"計画期間を{self.start_fy}～{self.end_fy}年度にすると、{listed}が期間の外になります。"
                     "先にそれらの年度を直してください。"
                 )
+
+    def predecessor_problem(self) -> str | None:
+        """Why the plan cannot follow its predecessor (in Japanese), or None: the predecessor ends before this
+        plan starts, so the chain runs forward in time and never back to itself."""
+        before = self.predecessor
+        if before is None:
+            return None
+        if self.pk and before.pk == self.pk:
+            return "計画は自分自身を前の計画にできません。"
+        if self.start_fy and before.end_fy >= self.start_fy:
+            return (
+                f"前の計画（{before.title}）は{before.end_fy}年度までの計画です。この計画の開始年度"
+                f"（{self.start_fy}年度）は、それより後にしてください。"
+            )
+        return None
 
     def rows_outside_period(self) -> list[str]:
         """What this plan holds outside its (new) period: the target years, baseline years, actuals and

@@ -54,9 +54,7 @@ def files_of(publication: Publication):
     for row in shown.indicators:
         yield (
             chart_name(row.indicator.code),
-            lambda row=row: charts.indicator_svg(
-                row.indicator, row.evaluation, scale, shown.fy, actuals=row.actuals
-            ).encode(),
+            lambda row=row: charts.row_svg(row, shown).encode(),
         )
         yield (
             chart_name(row.indicator.code, mini=True),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from indicators.evaluation import display_percent, display_value
 from publications.document import (
+    CARRY_KINDS,
     REVIEW_STAGES,
     SECTION_LABELS,
     decimal,
@@ -42,6 +43,13 @@ def _grade(item: dict | None) -> str:
 def _targets(targets: dict, unit: str) -> str:
     shown = "、".join(f"{year}年度 {display_value(decimal(value), unit)}" for year, value in targets.items())
     return shown or "（なし）"
+
+
+def _carry(carry: dict | None) -> str:
+    if not carry:
+        return "（なし）"
+    kind = CARRY_KINDS.get(carry["kind"], carry["kind"])
+    return f"{kind}（前の計画の {carry['from']}）" if carry["from"] else kind
 
 
 def review_changes(old: dict | None, new: dict) -> list[Change]:
@@ -87,6 +95,12 @@ def indicator_changes(old: dict | None, new: dict) -> list[Change]:
         shown = {True: "100％を超えることがある", False: "100％まで"}
         changes.append(
             Change(subject, "値の範囲", shown[old["may_exceed_100"]], shown[new["may_exceed_100"]])
+        )
+    if old["target_rationale"] != new["target_rationale"]:
+        changes.append(Change(subject, "目標設定の考え方", old["target_rationale"], new["target_rationale"]))
+    if old["carry_over"] != new["carry_over"]:
+        changes.append(
+            Change(subject, "前の計画からの引き継ぎ", _carry(old["carry_over"]), _carry(new["carry_over"]))
         )
     if old["interim_targets"] != new["interim_targets"]:
         changes.append(

@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 
 from indicators.evaluation import Grade, Point, unit_kind
 from plans.fiscal_years import short_label
-from publications.palette import GRID, MUTED, TEXT, WHITE, grade_colour
+from publications.palette import EARLIER, GRID, MUTED, TEXT, WHITE, grade_colour
 
 logger = logging.getLogger(__name__)
 
@@ -172,19 +172,23 @@ def value_ticks(values: Sequence[float], unit: str, may_exceed_100: bool) -> lis
 @dataclass(frozen=True)
 class Slot:
     fy: int
-    kind: str  # baseline | actual | empty | projection | target
+    kind: str  # earlier | baseline | actual | empty | projection | target
     value: Decimal | None
     word: str = ""  # 基準, 見込み, 目標
 
 
-def _slots(baseline, target, actuals, projection) -> list[Slot]:
-    """One slot per fiscal year from the first drawn to the target's (time to scale), then the target."""
-    years = [*actuals, *(p.fy for p in (baseline, target) if p is not None)]
+def _slots(baseline, target, actuals, projection, earlier=None) -> list[Slot]:
+    """One slot per fiscal year from the first drawn to the target's (time to scale), then the target.
+    `earlier` are the predecessor plan's values of years before this plan's first."""
+    earlier = earlier or {}
+    years = [*actuals, *earlier, *(p.fy for p in (baseline, target) if p is not None)]
     if not years:
         return []
     slots = []
     for fy in range(min(years), max(years) + 1):
-        if fy in actuals:
+        if fy in earlier and fy not in actuals and not (baseline is not None and fy == baseline.fy):
+            slots.append(Slot(fy, "earlier", earlier[fy]))
+        elif fy in actuals:
             slots.append(Slot(fy, "actual", actuals[fy]))
         elif baseline is not None and fy == baseline.fy:
             slots.append(Slot(fy, "baseline", baseline.value, "基準"))
@@ -220,10 +224,14 @@ def indicator_chart(
     title: str | None = None,
     fy_labels: Callable[[int], str] = short_label,
     yearly_targets: Mapping[int, Decimal] | None = None,
+    earlier: Mapping[int, Decimal] | None = None,
+    boundary_fy: int | None = None,
 ) -> str:
     """The indicator page's chart as SVG text (see `indicator_layout`)."""
     return indicator_layout(
         yearly_targets=yearly_targets,
+        earlier=earlier,
+        boundary_fy=boundary_fy,
         name=name,
         unit=unit,
         baseline=baseline,
@@ -273,15 +281,20 @@ def indicator_layout(
     title: str | None = None,
     fy_labels: Callable[[int], str] = short_label,
     yearly_targets: Mapping[int, Decimal] | None = None,
+    earlier: Mapping[int, Decimal] | None = None,
+    boundary_fy: int | None = None,
 ) -> Chart:
     """Bars for the baseline (light grey), each year's actual (the grade's colour), the projection to the
     target year (dashed outline, 「見込み」) and the target (white, 「目標」), each with its value above it; with
     `expected_line`, a mark across each actual's bar where the expected pace (目安) puts that year. Years run
     from the first drawn to the target's, empty years included, so that time is to scale. `yearly_targets`
-    (年度目標) draw as steps across their years, and take the place of the 目安 mark there."""
+    (年度目標) draw as steps across their years, and take the place of the 目安 mark there. `earlier` (the
+    predecessor plan's baseline and actuals, for a carried indicator) draw as dark grey bars before a dashed
+    line at `boundary_fy`, the first year of this plan."""
     actuals = dict(sorted(actuals.items()))
     reference = baseline or (Point(min(actuals), actuals[min(actuals)]) if actuals else None)
-    slots = _slots(baseline, target, actuals, projection)
+    earlier = {fy: value for fy, value in (earlier or {}).items() if boundary_fy is None or fy < boundary_fy}
+    slots = _slots(baseline, target, actuals, projection, earlier)
     steps = {
         fy: float(value)
         for fy, value in sorted((yearly_targets or {}).items())
@@ -303,6 +316,8 @@ def indicator_layout(
         legend.append(("mark", MUTED, "目安（期間の経過）"))
     if steps:
         legend.append(("mark", TEXT, "年度目標"))
+    if any(slot.kind == "earlier" for slot in slots):
+        legend.append(("bar", EARLIER, "前の計画の値"))
 
     rects, lines, labels = [], [], []
     x, y = 0.0, 8.0  # the legend, left to right, wrapping
@@ -358,7 +373,7 @@ def indicator_layout(
         if actual_indices:
             key.add(actual_indices[-1])
         crowded = any(text_width(number(s.value)) > slot_width - 4 for s in slots if s.value is not None)
-        fills = {"baseline": GRID, "actual": colour, "projection": WHITE, "target": WHITE}
+        fills = {"earlier": EARLIER, "baseline": GRID, "actual": colour, "projection": WHITE, "target": WHITE}
         zero_y = y_of(0.0)
         # Which label keeps its place when two would touch: the latest actual, the target, the baseline and the
         # projection first, then the other years from the left.
@@ -412,6 +427,13 @@ def indicator_layout(
                 below = max(bar_bottom, y_of(mark) + 3 if mark is not None else bar_bottom)
                 label = Label(_r(centre), _r(below + FONT_SIZE + 5), number(slot.value), bold=True)
             candidates.append((rank, label))
+        first_own = next(
+            (i for i, s in enumerate(slots) if boundary_fy is not None and s.fy >= boundary_fy), None
+        )
+        if first_own and earlier:  # the line between the predecessor's years and this plan's
+            x = _r(starts[first_own] - 1)
+            lines.append(Line(x, _r(plot_top - 6), x, _r(plot_bottom), TEXT, 1.5, "5 3"))
+            labels.append(Label(_r(x + 4), _r(plot_top + 4), "この計画", "start", SMALL, fill=MUTED))
         previous = None  # the steps of the yearly targets, joined where their years are next to each other
         for index, slot in enumerate(slots):
             if slot.fy not in steps or slot.kind not in ("actual", "empty"):
@@ -534,7 +556,14 @@ def cached_chart(kind: str, data: object, render: Callable[[], str]) -> str:
 
 
 def indicator_svg(
-    indicator, result, scale: Sequence[Grade], fy: int, *, actuals: Mapping | None = None
+    indicator,
+    result,
+    scale: Sequence[Grade],
+    fy: int,
+    *,
+    actuals: Mapping | None = None,
+    earlier: Mapping[int, Decimal] | None = None,
+    boundary_fy: int | None = None,
 ) -> str:
     """The chart of one indicator as it stood at the end of fiscal year fy, from the cache when drawn before.
 
@@ -554,9 +583,25 @@ def indicator_svg(
         "projection": Point(result.projection.fy, result.projection.value) if result.projection else None,
         "may_exceed_100": getattr(indicator, "may_exceed_100", False),
         "yearly_targets": dict(getattr(indicator, "interim_targets", ())),
+        "earlier": dict(earlier or {}),
+        "boundary_fy": boundary_fy,
     }
     data |= {"name": indicator.name, "unit": indicator.unit}
     return cached_chart("indicator", data, lambda: indicator_chart(**data))
+
+
+def row_svg(row, progress) -> str:
+    """The chart of a row of a PlanProgress (publications.progress), with the predecessor's values when the
+    indicator carries on from one."""
+    return indicator_svg(
+        row.indicator,
+        row.evaluation,
+        progress.grade_scale,
+        progress.fy,
+        actuals=row.actuals,
+        earlier=row.earlier_values(),
+        boundary_fy=progress.plan.start_fy if row.earlier_values() else None,
+    )
 
 
 def grade_summary_svg(counts: Mapping[Grade, int], title: str) -> str:

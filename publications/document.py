@@ -30,6 +30,8 @@ SECTION_LABELS = {
     "summary": "総括",
 }
 NOTE_MARK = "※"
+# How an indicator carries on from its predecessor's (indicators.models.CarryOver, which a test compares).
+CARRY_KINDS = {"continued": "継続", "revised": "見直し", "new": "新規"}
 
 
 def numeral(number: int) -> str:
@@ -169,6 +171,49 @@ def indicator_json(
     }
 
 
+def carry_over_json(indicator, predecessor_items: dict[str, dict]) -> dict | None:
+    """How an indicator carries on from the predecessor's (None where it does not say): its kind, the code
+    it came from, and what the predecessor's last publication showed of it (name, unit, target, values)."""
+    kind = getattr(indicator, "carry_over", "")
+    if not kind:
+        return None
+    code = getattr(indicator, "carried_from", "") or None
+    before = predecessor_items.get(code) if code else None
+    return {
+        "kind": kind,
+        "from": code,
+        "predecessor": {
+            "name": before["name"],
+            "unit": before["unit"],
+            "target": before["target"],
+            "baseline": before["baseline"],
+            "actuals": before["actuals"],
+        }
+        if before
+        else None,
+    }
+
+
+def predecessor_json(predecessor: dict | None, carried: set[str]) -> tuple[dict | None, list[dict]]:
+    """The predecessor (its last publication's document) as the successor's document names it, and its
+    indicators that no indicator of the successor carries on (廃止)."""
+    if predecessor is None:
+        return None, []
+    named = {
+        "slug": predecessor["slug"],
+        "title": predecessor["title"],
+        "start_fy": predecessor["start_fy"],
+        "end_fy": predecessor["end_fy"],
+        "fy": predecessor["fy"],
+    }
+    retired = [
+        {"code": item["code"], "name": item["name"], "unit": item["unit"]}
+        for item in indicators_by_code(predecessor).values()
+        if item["code"] not in carried
+    ]
+    return named, retired
+
+
 def grading_json(rule: evaluation.GradingRule) -> dict:
     return {
         "method": rule.method,
@@ -222,13 +267,17 @@ def compose(
     interim_targets: dict[str, dict[int, Decimal]] | None = None,
     final_rule: final.FinalRule | None = None,
     review_scale: list[tuple[str, str]] | None = None,
+    predecessor: dict | None = None,
 ) -> dict:
     """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}},
     `grade_notes` {indicator code: {fy: 評価の補足}} and `interim_targets` {indicator code: {fy: 年度目標}};
     `organisations` names who makes the plan; `final_rule` grades the final evaluation (a mid-term one
-    before the plan's last year); `review_scale` [(mark, label)] is the scale of the measures' reviews.
+    before the plan's last year); `review_scale` [(mark, label)] is the scale of the measures' reviews;
+    `predecessor` is the document of the predecessor's last publication (None: no predecessor, or none yet).
     Nothing after fy goes in (no actual, no narrative, no review)."""
     labels = dict(review_scale or [])
+    predecessor_items = indicators_by_code(predecessor)
+    carried: set[str] = set()
     final_rule = final_rule or final.FinalRule()
     final_scale = final.grade_scale(final_rule, rule.bands)
     grades, final_grades = [], []
@@ -250,6 +299,11 @@ def compose(
                 )
                 for indicator in measure_rows.indicators
             ]
+            for indicator, item in zip(measure_rows.indicators, indicators, strict=True):
+                item["target_rationale"] = getattr(indicator, "target_rationale", "")
+                item["carry_over"] = carry_over_json(indicator, predecessor_items)
+                if item["carry_over"] and item["carry_over"]["from"]:
+                    carried.add(item["carry_over"]["from"])
             grades += [evaluation.Grade(**item["evaluation"]["grade"]) for item in indicators]
             policy_final += [evaluation.Grade(**item["final_evaluation"]["grade"]) for item in indicators]
             order = {section: index for index, section in enumerate(SECTIONS)}
@@ -291,6 +345,7 @@ def compose(
             }
         )
         final_grades += policy_final
+    named, retired = predecessor_json(predecessor, carried)
     return {
         "schema_version": SCHEMA_VERSION,
         "slug": plan.slug,
@@ -307,6 +362,8 @@ def compose(
         "final_stage": "final" if fy >= plan.end_fy else "midterm",
         "final_counts": final_counts_json(final_grades, final_scale),
         "review_scale": [{"mark": mark, "label": label} for mark, label in review_scale or []],
+        "predecessor": named,
+        "retired_indicators": retired,
         "policies": policy_documents,
     }
 
@@ -332,12 +389,16 @@ def upgraded(document: dict) -> dict:
     their absence (numbers as Decimals or as floats: both read back the same)."""
     document.setdefault("organisations", [])  # publications before the plan named its organisations
     document.setdefault("review_scale", [])  # publications before the measures' reviews had none
+    document.setdefault("predecessor", None)  # publications before plans had predecessors
+    document.setdefault("retired_indicators", [])
     for measure in measures_by_code(document).values():
         measure.setdefault("reviews", [])
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
         item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
         item.setdefault("interim_targets", {})  # publications before 年度目標 had none
+        item.setdefault("carry_over", None)
+        item.setdefault("target_rationale", "")
         item["evaluation"].setdefault("note", "")
         item["evaluation"].setdefault("yearly_target", None)
         item["evaluation"].setdefault("yearly_achievement_rate", None)
@@ -490,6 +551,9 @@ class IndicatorView:
     target_fy: int | None
     target_value: Decimal | None
     interim_targets: tuple[tuple[int, Decimal], ...] = ()  # ((fy, 年度目標), …) in year order
+    carried_from: str = ""
+    carry_over: str = ""
+    target_rationale: str = ""
 
     @property
     def pk(self) -> str:
@@ -574,6 +638,9 @@ def indicator_view(data: dict) -> IndicatorView:
         target_fy=target["fy"] if target else None,
         target_value=decimal(target["value"]) if target else None,
         interim_targets=tuple(sorted(interim_targets_of(data).items())),
+        carried_from=(data["carry_over"] or {}).get("from") or "",
+        carry_over=(data["carry_over"] or {}).get("kind", ""),
+        target_rationale=data["target_rationale"],
     )
 
 

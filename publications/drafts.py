@@ -13,6 +13,7 @@ from indicators.models import Indicator, final_rule, grading_rule
 from initiatives.models import Narrative
 from plans.models import Measure, Plan
 from publications import document as doc
+from publications.models import Publication
 
 
 def _policies(plan: Plan):
@@ -118,4 +119,13 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
         interim_targets=targets,
         final_rule=final_rule(plan),
         review_scale=list(plan.review_marks.values_list("mark", "label")),
+        predecessor=predecessor_document(plan),
     )
+
+
+def predecessor_document(plan: Plan) -> dict | None:
+    """The document of the predecessor's last published year as citizens see it, or None."""
+    if plan.predecessor_id is None:
+        return None
+    latest = Publication.objects.current(plan.predecessor)
+    return latest.document() if latest else None

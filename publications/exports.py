@@ -44,7 +44,9 @@ from plans import linebreaks
 from plans.fiscal_years import fiscal_year_label, short_label, wareki
 from plans.spreadsheets import as_string
 from publications import palette
+from publications.carry_over import carry_over_groups
 from publications.document import NOTE_MARK, IndicatorView, NarrativeView, PlanView, PolicyView
+from publications.document import decimal as doc_decimal
 from publications.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress
 
 CREATOR = "地域福祉計画 進捗管理"
@@ -744,6 +746,79 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
     write_layout(ws, layout, widths, title_rows=1, break_lines=True)
 
 
+# --- 指標の引き継ぎ (a plan with a predecessor) -----------------------------------------------------------
+
+CARRY_SHEET = "指標の引き継ぎ"
+
+
+def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
+    """Each indicator against its predecessor's (継続・見直し・新規), then the predecessor's indicators that
+    none carries on (廃止): the comparison page, on paper."""
+    plan, fy, predecessor = progress.plan, progress.fy, progress.predecessor
+    layout = Layout()
+    layout.add((f"{CARRY_SHEET}　{predecessor['title']} → {plan.title}", "表題"), height=26)
+    layout.add((f"前の計画の数値は{as_of_label(predecessor['fy'])}に公表したものです。", None))
+    headers = [
+        "区分",
+        "コード",
+        "成果指標",
+        "前の計画の指標",
+        "前の計画の目標値",
+        "現状値（基準値）",
+        "目標値",
+        "目標設定の考え方",
+    ]
+    header_row = layout.add(*((header, "表の見出し") for header in headers))
+    for group in carry_over_groups(progress):
+        for row in group.rows:
+            if group.kind == "retired":
+                layout.add(
+                    (group.label, "表の中央"),
+                    ("－", "表の中央"),
+                    ("（この計画には引き継いでいません）", "表の文字"),
+                    (f"{row['code']} {row['name']}（{row['unit']}）", "表の文字"),
+                    *((None, "表の文字") for _ in range(4)),
+                )
+                continue
+            indicator, carry = row.indicator, row.carry or {}
+            before = carry.get("predecessor") or {}
+            target = before.get("target")
+            layout.add(
+                (group.label, "表の中央"),
+                (indicator.code, "表の中央"),
+                (indicator.name, "表の文字"),
+                (
+                    f"{carry['from']} {before.get('name', '')}".strip() if carry.get("from") else "－",
+                    "表の文字",
+                ),
+                (
+                    f"{evaluation.display_value(doc_decimal(target['value']), before['unit'])}（{short_label(target['fy'])}）"
+                    if target
+                    else "－",
+                    "表の文字",
+                ),
+                (
+                    f"{evaluation.display_value(indicator.baseline_value, indicator.unit)}（{short_label(indicator.baseline_fy)}）"
+                    if indicator.has_baseline
+                    else NO_BASELINE,
+                    "表の文字",
+                ),
+                (
+                    f"{evaluation.display_value(indicator.target_value, indicator.unit)}（{short_label(indicator.target_fy)}）"
+                    if indicator.has_target
+                    else "未設定",
+                    "表の文字",
+                ),
+                (indicator.target_rationale, "表の文章"),
+            )
+    count = len(headers)
+    maximum = dict.fromkeys(range(1, count + 1), 16) | {1: 8, 2: 9, 3: 30, 4: 30, 8: 40}
+    minimum = dict.fromkeys(range(1, count + 1), 12) | {1: 8, 2: 9, 3: 20, 4: 20, 8: 24}
+    widths = layout.widths(minimum, maximum)
+    print_setup(ws, plan, fy, f"1:{header_row}")
+    write_layout(ws, layout, widths, title_rows=header_row, break_lines=True)
+
+
 # --- 基本方針Ⅰ… ------------------------------------------------------------------------------------------
 
 # Columns of a policy sheet. Each indicator is a block of rows: its code and name, its chart over column C,
@@ -1012,6 +1087,8 @@ def build_report(progress: PlanProgress, exported_on: date | None = None) -> byt
     write_overview(workbook.create_sheet(OVERVIEW_SHEET), progress, exported_on)
     write_indicator_list(workbook.create_sheet(LIST_SHEET), progress)
     write_final_sheet(workbook.create_sheet(final_sheet_name(progress)), progress)
+    if progress.predecessor:
+        write_carry_over_sheet(workbook.create_sheet(CARRY_SHEET), progress)
     for policy in progress.policies:
         write_policy_sheet(workbook.create_sheet(policy_sheet_name(policy.policy)), progress, policy)
     buffer = BytesIO()

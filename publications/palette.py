@@ -28,6 +28,7 @@ BLUE, BLUISH_GREEN, SKY_BLUE, ORANGE, VERMILLION, REDDISH_PURPLE, GREY = COLOURS
 BLACK, WHITE = "#000000", "#FFFFFF"
 
 TEXT = "#1a1a1a"  # 17.4:1 on white
+EARLIER = "#A6A6A6"  # the predecessor plan's values on a carried indicator's chart (outlined in TEXT)
 MUTED = "#4d4d4d"  # 8.5:1 on white: axis ticks, the expected-pace line
 GRID = "#d9d9d9"
 

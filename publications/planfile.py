@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.evaluation import number_problem, value_problem, year_problems, yearly_target_year_problem
 from indicators.final import DEFAULT_TOLERANCE
-from indicators.models import Indicator, IndicatorValue, YearlyTarget, without_trailing_zeros
+from indicators.models import CarryOver, Indicator, IndicatorValue, YearlyTarget, without_trailing_zeros
 from initiatives.models import MeasureReview, Narrative
 from plans import fiscal_years
 from plans.grading import bands_problem
@@ -97,6 +97,9 @@ class IndicatorData:
     grade_notes: dict[int, str] = field(default_factory=dict)  # 評価の補足 of years with an actual
     organisation: str | None = None  # None: the measure's organisation is responsible
     interim_targets: dict[int, Decimal] = field(default_factory=dict)  # 年度目標 before the target year
+    carried_from: str = ""  # the predecessor's code of a continued or revised indicator
+    carry_over: str = ""  # continued | revised | new ("" where the plan has no predecessor)
+    target_rationale: str = ""  # 目標設定の考え方
 
 
 @dataclass
@@ -148,6 +151,7 @@ class PlanData:
     final_method: str = FinalGradingMethod.TREND
     final_tolerance: Decimal = DEFAULT_TOLERANCE
     final_bands: list[BandData] = field(default_factory=list)  # none: the final evaluation uses `bands`
+    predecessor: str = ""  # the slug of the plan this one carries on from
     review_scale: list[tuple[str, str]] = field(default_factory=list)  # (mark, label) of measure reviews
     reviews: list[ReviewData] = field(default_factory=list)
 
@@ -160,6 +164,7 @@ class _Scope:
     end_fy: int
     organisations: list[str]
     plan_codes: set[str] = field(default_factory=set)
+    predecessor: str = ""
 
     def organisation(self, node: "_Node") -> str | None:
         """An `organisation:` key: the name of one of the plan's organisations, or none."""
@@ -395,6 +400,9 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
             "may_exceed_100",
             "organisation",
             "interim_targets",
+            "carried_from",
+            "carry_over",
+            "target_rationale",
         ),
     )
     code = keys["code"].text(Indicator, "code")
@@ -460,7 +468,35 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
         grade_notes=grade_notes,
         organisation=scope.organisation(node.optional(keys, "organisation")),
         interim_targets=interim_targets,
+        **_read_carry_over(node, keys, scope),
     )
+
+
+def _read_carry_over(node: _Node, keys: dict[str, _Node], scope: _Scope) -> dict:
+    """carried_from, carry_over and target_rationale of an indicator (the admin's rule, carry_over_problem,
+    as far as it can be checked without the database; save_plan checks the predecessor's codes)."""
+    carry_over = node.optional(keys, "carry_over", "").string(10, allow_blank=True)
+    if carry_over and carry_over not in CarryOver.values:
+        raise keys["carry_over"].error(
+            f"carry_over は continued（継続）、revised（見直し）、new（新規）のいずれかです（「{carry_over}」）。"
+        )
+    carried = node.optional(keys, "carried_from")
+    carried_from = "" if carried.value is None else carried.text(Indicator, "carried_from")
+    if (carry_over or carried_from) and not scope.predecessor:
+        raise (keys.get("carry_over") or carried).error(
+            "carried_from・carry_over は、計画に predecessor（前の計画）を書いたときだけ使えます。"
+        )
+    if carry_over in (CarryOver.CONTINUED, CarryOver.REVISED) and not carried_from:
+        raise keys["carry_over"].error(
+            f"carry_over: {carry_over} の指標には carried_from（前の計画の指標コード）を書いてください。"
+        )
+    if carried_from and carry_over not in (CarryOver.CONTINUED, CarryOver.REVISED):
+        raise carried.error("carried_from を書いた指標の carry_over は continued か revised にしてください。")
+    return {
+        "carried_from": carried_from,
+        "carry_over": carry_over,
+        "target_rationale": node.optional(keys, "target_rationale").text(Indicator, "target_rationale"),
+    }
 
 
 def _read_interim_targets(
@@ -667,6 +703,7 @@ def _read_plan(root: _Node) -> PlanData:
             "philosophy",
             "summary",
             "organisations",
+            "predecessor",
             "grading",
             "final_grading",
             "review_scale",
@@ -694,7 +731,11 @@ def _read_plan(root: _Node) -> PlanData:
     plan.final_method, plan.final_tolerance, plan.final_bands = _read_final_grading(
         root.optional(keys, "final_grading"), plan.bands
     )
-    scope = _Scope(start_fy, end_fy, plan.organisations)
+    predecessor = root.optional(keys, "predecessor")
+    plan.predecessor = "" if predecessor.value is None else predecessor.text(Plan, "slug")
+    if plan.predecessor == slug:
+        raise predecessor.error("計画は自分自身を前の計画にできません。")
+    scope = _Scope(start_fy, end_fy, plan.organisations, predecessor=plan.predecessor)
     for policy_node in root.optional(keys, "policies", []).sequence():
         policy = _read_policy(policy_node, scope)
         if any(other.number == policy.number for other in plan.policies):
@@ -788,6 +829,7 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
     Policies, measures and indicators are matched by number and code and updated in place (their ids,
     and so links to them, survive); what the file no longer has is deleted. Returns (plan, created).
     """
+    predecessor = _predecessor_of(data)
     plan, created = Plan.objects.update_or_create(
         slug=data.slug,
         defaults={
@@ -799,6 +841,7 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
             "grading_method": data.grading_method,
             "final_grading_method": data.final_method,
             "final_tolerance_percent": data.final_tolerance,
+            "predecessor": predecessor,
         },
     )
     organisations = {name: Organisation.objects.get_or_create(name=name)[0] for name in data.organisations}
@@ -865,6 +908,34 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
     return plan, created
 
 
+def _predecessor_of(data: PlanData) -> Plan | None:
+    """The plan data's predecessor, checked against the database before anything is written: it exists,
+    ends before this plan starts, and has every indicator the file carries over."""
+    if not data.predecessor:
+        return None
+    predecessor = Plan.objects.filter(slug=data.predecessor).first()
+    if predecessor is None:
+        raise PlanFileError(
+            f"前の計画「{data.predecessor}」がありません。前の計画の計画ファイルを先に読み込んでください。",
+            path="predecessor",
+        )
+    if predecessor.end_fy >= data.start_fy:
+        raise PlanFileError(
+            f"前の計画（{predecessor.title}）は{predecessor.end_fy}年度までの計画です。start_fy はそれより後にしてください。",
+            path="start_fy",
+        )
+    codes = set(predecessor.indicators.values_list("code", flat=True))
+    for policy in data.policies:
+        for measure in policy.measures:
+            for indicator in measure.indicators:
+                if indicator.carried_from and indicator.carried_from not in codes:
+                    raise PlanFileError(
+                        f"前の計画（{predecessor.title}）に指標コード「{indicator.carried_from}」の成果指標はありません"
+                        f"（指標 {indicator.code} の carried_from）。"
+                    )
+    return predecessor
+
+
 def _save_indicator(
     plan: Plan, measure: Measure, data: IndicatorData, position: int, organisation: Organisation | None
 ) -> Indicator:
@@ -884,6 +955,9 @@ def _save_indicator(
             "tolerance": data.tolerance,
             "may_exceed_100": data.may_exceed_100,
             "organisation": organisation,
+            "carried_from": data.carried_from,
+            "carry_over": data.carry_over,
+            "target_rationale": data.target_rationale,
         },
     )
     indicator.yearly_targets.all().delete()
@@ -922,6 +996,9 @@ def import_plan_file(path: str | Path) -> tuple[Plan, bool]:
     data = read_plan_file(path)
     try:
         return save_plan(data)
+    except PlanFileError as error:  # the predecessor's checks, against the database: nothing was written
+        error.source = str(path)
+        raise
     except DatabaseError as error:  # a constraint the checks above missed: the transaction rolled back
         raise PlanFileError(f"データベースに保存できませんでした（{error}）。", source=str(path)) from None
 
@@ -981,6 +1058,7 @@ def plan_document(plan: Plan) -> dict:
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
         **({"organisations": names} if (names := _organisations_of(plan)) else {}),
+        **({"predecessor": plan.predecessor.slug} if plan.predecessor_id else {}),
         **_grading_document(plan),
         **_final_grading_document(plan),
         **(
@@ -1087,6 +1165,9 @@ def _indicator_document(indicator: Indicator) -> dict:
         **({"tolerance": indicator.tolerance} if indicator.tolerance else {}),
         **({"may_exceed_100": True} if indicator.may_exceed_100 else {}),
         **({"organisation": indicator.organisation.name} if indicator.organisation else {}),
+        **({"carried_from": indicator.carried_from} if indicator.carried_from else {}),
+        **({"carry_over": indicator.carry_over} if indicator.carry_over else {}),
+        **({"target_rationale": indicator.target_rationale} if indicator.target_rationale else {}),
     }
 
 

@@ -7,6 +7,7 @@ marks what the drafts change.
 """
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from indicators import evaluation, final
 from publications import document as doc
@@ -23,15 +24,26 @@ class IndicatorProgress:
     definition_changed: bool = False  # name, unit, baseline or target differs from what citizens see
     reason: str = ""  # the grade's reason, as computed at publication
     grade_note: str = ""  # 評価の補足 of the year graded, as staff wrote it
-    final_evaluation: final.FinalEvaluation | None = (
-        None  # the final (or mid-term) grade, as computed at publication
-    )
+    # the final (or mid-term) grade, as computed at publication
+    final_evaluation: final.FinalEvaluation | None = None
+    carry: dict | None = None  # how it carries on from the predecessor's indicator (document.carry_over_json)
     chart_url: str = ""
     mini_chart_url: str = ""
 
     @property
     def is_draft(self) -> bool:
         return bool(self.draft_years) or self.definition_changed
+
+    def earlier_values(self) -> dict[int, Decimal]:
+        """The predecessor's baseline and actuals of a carried indicator, {fy: value}, as its last
+        publication showed them; empty for any other indicator."""
+        before = (self.carry or {}).get("predecessor")
+        if not before:
+            return {}
+        values = {int(fy): doc.decimal(value) for fy, value in before["actuals"].items()}
+        if before["baseline"]:
+            values.setdefault(before["baseline"]["fy"], doc.decimal(before["baseline"]["value"]))
+        return dict(sorted(values.items()))
 
 
 @dataclass
@@ -86,6 +98,10 @@ class PlanProgress:
     document: dict = field(default_factory=dict, repr=False)
     final_rule: final.FinalRule = field(default_factory=final.FinalRule)
     final_stage: str = "midterm"  # "final" at the plan's last year, else the evaluation is 中間評価
+    predecessor: dict | None = (
+        None  # {slug, title, start_fy, end_fy, fy} of the plan this one carries on from
+    )
+    retired: list[dict] = field(default_factory=list)  # the predecessor's indicators not carried on: 廃止
     final_counts: list[final.GradeCount] = field(default_factory=list)
 
     @property
@@ -131,6 +147,8 @@ DEFINITION_KEYS = (
     "baseline",
     "target",
     "interim_targets",
+    "carry_over",
+    "target_rationale",
 )
 
 
@@ -153,6 +171,8 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
         final_rule=doc.final_rule_of(document),
         final_stage=document["final_stage"],
         final_counts=doc.final_counts_of(document["final_counts"]),
+        predecessor=document["predecessor"],
+        retired=document["retired_indicators"],
     )
     for policy_data in document["policies"]:
         policy = doc.PolicyView(
@@ -172,6 +192,7 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                 row.reason = item["evaluation"]["reason"]
                 row.grade_note = item["evaluation"]["note"]
                 row.final_evaluation = doc.final_of(item["final_evaluation"])
+                row.carry = item["carry_over"]
                 if preview:
                     before = base_indicators.get(item["code"])
                     old = doc.actuals_of(before) if before else {}

@@ -58,8 +58,7 @@ def column_years(progress: PlanProgress) -> list[int]:
 
 
 def indicator_block(row: IndicatorProgress, measure: MeasureProgress, progress: PlanProgress) -> dict:
-    scale = progress.grade_scale
-    svg = charts.indicator_svg(row.indicator, row.evaluation, scale, progress.fy, actuals=row.actuals)
+    svg = charts.row_svg(row, progress)
     return {
         "row": row,
         "values": [row.actuals.get(fy) for fy in column_years(progress)],

@@ -52,6 +52,7 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/policies/<int:number>/", views.policy_detail, name="policy"),
     path("plans/<slug:slug>/final/", views.final_evaluation, name="final"),
+    path("plans/<slug:slug>/carry-over/", views.carry_over, name="carry_over"),
     path("plans/<slug:slug>/indicators/", views.indicator_list, name="indicators"),
     path("plans/<slug:slug>/indicators/<code:code>/", views.indicator_detail, name="indicator"),
     path("plans/<slug:slug>/indicators/<code:code>/data.csv", views.indicator_csv, name="indicator_csv"),

@@ -38,6 +38,7 @@ from plans.fiscal_years import (
 from plans.models import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Plan
 from publications import artifacts, changes, charts, drafts, minicharts, opendata
 from publications import document as doc
+from publications.carry_over import carry_over_groups
 from publications.current import current_publications
 from publications.models import Publication
 from publications.progress import PlanProgress, load
@@ -240,6 +241,7 @@ def page_key(request, name: str, slug: str, kwargs: dict, params: dict, api: boo
         json.dumps(cleaned_params(request, params)),
         request.get_host() if api else "",
         str(today_fiscal_year()),  # a plan's status (計画期間中, 終了) changes with the fiscal year
+        published_successor(slug)["slug"],  # every page links to the plan's successor once it is published
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"public-page:{digest}", f'"{digest[:32]}"'
@@ -299,6 +301,24 @@ def not_modified(etag: str) -> HttpResponse:
     return response
 
 
+def successor_lookup(key: str) -> dict:
+    """{slug, title} of the published plan that names the plan of key ("successor-of:<slug>") as its
+    predecessor, else {"slug": ""}. The working table only narrows the search: the link appears once the
+    successor's publication says so."""
+    slug = key.split(":", 1)[1]
+    for plan in Plan.objects.filter(predecessor__slug=slug).order_by("start_fy", "slug"):
+        latest = Publication.objects.current(plan)
+        document = latest.document() if latest else None
+        if document and (document["predecessor"] or {}).get("slug") == slug:
+            return {"slug": plan.slug, "title": document["title"]}
+    return {"slug": ""}
+
+
+def published_successor(slug: str) -> dict:
+    """The plan's published successor, kept by the process until the next publication (publications.current)."""
+    return current_publications.versions(f"successor-of:{slug}", successor_lookup)
+
+
 def today_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
@@ -308,7 +328,12 @@ def page_context(page: Page) -> dict:
     publication = page.publication
     status = plan.status(today_fiscal_year())
     final_published = plan.end_fy in page.years and not page.preview
+    successor = published_successor(page.slug)
     return {
+        "successor": successor if successor["slug"] else None,
+        "carry_over_url": reverse("public:carry_over", args=[page.slug]) + f"?{page.query}"
+        if page.progress.predecessor
+        else None,
         "plan_status": status,
         "plan_status_label": STATUS_LABELS[status],
         "final_url": reverse("public:final", args=[page.slug]) + f"?fy={plan.end_fy}"
@@ -399,6 +424,8 @@ def indicator_detail(request, page, code):
 def chart_caption(row) -> str:
     indicator, result = row.indicator, row.evaluation
     parts = ["色の棒は各年度の実績値"]
+    if row.earlier_values():
+        parts.append("濃い灰色の棒は前の計画の値で、点線の縦線から右がこの計画の期間")
     if indicator.has_baseline:
         parts.append("灰色の棒は基準値")
     if indicator.has_target:
@@ -424,6 +451,19 @@ def final_evaluation(request, page):
         "stage_label": "最終評価" if progress.is_final else "中間評価",
     }
     return render(request, "plans/final.html", context)
+
+
+@public_page()
+def carry_over(request, page):
+    """指標の引き継ぎ: the plan's indicators against its predecessor's (継続・見直し・新規・廃止)."""
+    progress = page.progress
+    if progress.predecessor is None:
+        return not_found(request, "この計画には前の計画がありません。")
+    context = page_context(page) | {
+        "predecessor": progress.predecessor,
+        "groups": carry_over_groups(progress),
+    }
+    return render(request, "plans/carry_over.html", context)
 
 
 @public_page(params={"sort": SORTABLE, "policy": None, "measure": None, "grade": None})
@@ -466,8 +506,7 @@ def indicator_chart(request, slug, code, mini=False):
             row.indicator, row.evaluation.grade, scale, row.actuals, page.fy
         )
         return svg_response(minicharts.mini_svg(chart), "private, no-store")
-    svg = charts.indicator_svg(row.indicator, row.evaluation, scale, page.fy, actuals=row.actuals)
-    return svg_response(svg, "private, no-store")
+    return svg_response(charts.row_svg(row, page.progress), "private, no-store")
 
 
 def grade_chart(request, slug):

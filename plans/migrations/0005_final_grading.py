@@ -3,33 +3,7 @@
 from decimal import Decimal
 from django.db import migrations, models
 
-# SQLite rebuilds plans_plan to add these columns and constraints. A trigger of another table that reads
-# plans_plan (the publications' refusal to be deleted) would stop the rebuild, so such triggers are set
-# aside for its length and put back as they were.
-SET_ASIDE = []
-
-
-def set_aside_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%plans_plan%' "
-            "AND tbl_name != 'plans_plan'"
-        )
-        SET_ASIDE[:] = cursor.fetchall()
-        for name, _ in SET_ASIDE:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-
-
-def put_back_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for _, sql in SET_ASIDE:
-            cursor.execute(sql)
-    SET_ASIDE.clear()
-
+from plans import sqlite_triggers
 
 class Migration(migrations.Migration):
 
@@ -38,7 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(set_aside_triggers, put_back_triggers),
+        migrations.RunPython(sqlite_triggers.set_aside, sqlite_triggers.put_back),
         migrations.AlterModelOptions(
             name='gradeband',
             options={'ordering': ['plan', 'stage', 'position'], 'verbose_name': '評価区分', 'verbose_name_plural': '評価区分'},
@@ -78,5 +52,5 @@ class Migration(migrations.Migration):
             model_name='plan',
             constraint=models.CheckConstraint(condition=models.Q(('final_tolerance_percent__gte', 0), ('final_tolerance_percent__lte', 100)), name='plan_final_tolerance_in_range', violation_error_message='変化なしとみなす幅は0～100％にしてください。'),
         ),
-        migrations.RunPython(put_back_triggers, set_aside_triggers),
+        migrations.RunPython(sqlite_triggers.put_back, sqlite_triggers.set_aside),
     ]

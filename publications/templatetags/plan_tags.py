@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from indicators import evaluation, final
 from plans import fiscal_years
 from publications import minicharts, palette
+from publications.document import CARRY_KINDS
 
 register = template.Library()
 
@@ -45,6 +46,12 @@ def grade_colour(grade, keys):
     """The palette name of a grade under the plan's rule, for its CSS class (keys from evaluation.grade_keys,
     whose order is the plan's scale)."""
     return palette.grade_colour_name(grade, list(keys))
+
+
+@register.filter
+def carry_kind(kind):
+    """continued → 継続, revised → 見直し, new → 新規."""
+    return CARRY_KINDS.get(kind, kind)
 
 
 @register.filter
