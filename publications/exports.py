@@ -649,16 +649,18 @@ def final_sheet_name(progress: PlanProgress) -> str:
     return "最終評価" if progress.is_final else "中間評価"
 
 
-def final_method_text(progress: PlanProgress) -> str:
+def final_method_lines(progress: PlanProgress) -> list[str]:
+    """How the final evaluation grades, in short lines that each fit a row without wrapping."""
     rule = progress.final_rule
     if rule.method == "achievement":
-        return "各成果指標の実績値の、目標値に対する達成率を区分に当てはめて評価します。"
+        return ["各成果指標の実績値の、目標値に対する達成率を区分に当てはめて評価します。"]
     tolerance = f"{rule.tolerance_percent.normalize():f}％"
-    return (
-        "基準値（基準値がない指標は最初の実績値）と比べた変化で評価します。A 目標値に達した、B 改善傾向にある"
-        f"（±{tolerance}を超える改善）、B* 改善傾向にあるが目標年度までの達成が危ぶまれる（中間評価のみ）、"
-        f"C 変わらない（±{tolerance}以内）、D 悪化している（±{tolerance}を超える悪化）、E 評価困難。"
-    )
+    return [
+        "基準値（基準値がない指標は最初の実績値）と比べた変化で評価します。",
+        f"A 目標値に達した　B 改善傾向にある（±{tolerance}を超える改善）"
+        "　B* 改善傾向にあるが目標年度までの達成が危ぶまれる（中間評価のみ）",
+        f"C 変わらない（±{tolerance}以内）　D 悪化している（±{tolerance}を超える悪化）　E 評価困難",
+    ]
 
 
 def write_final_sheet(ws, progress: PlanProgress) -> None:
@@ -668,7 +670,8 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
     stage = final_sheet_name(progress)
     layout = Layout()
     layout.add((f"{stage}　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
-    layout.add((final_method_text(progress), "説明"))
+    for line in final_method_lines(progress):
+        layout.add((line, None))
     layout.blank()
     layout.add(("評価ごとの成果指標の数と割合", "見出し"), height=20)
     scopes = [("計画全体", progress.final_counts, len(progress.indicators))] + [

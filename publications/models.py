@@ -54,17 +54,19 @@ class PublicationQuerySet(models.QuerySet):
 
     def current_ids(self, slug: str) -> dict[int, int]:
         """{fiscal year: id of the publication citizens see for it} for the plan of slug."""
-        return {fy: pk for fy, (pk, _) in self.current_versions(slug).items()}
+        return {fy: pk for fy, (pk, _) in self.current_versions(slug).items() if fy != SUCCESSOR}
 
     def current_versions(self, slug: str) -> dict[int, tuple[int, str]]:
-        """{fiscal year: (id, content SHA-256)} of the publications citizens see for the plan of slug.
+        """{fiscal year: (id, content SHA-256)} of the publications citizens see for the plan of slug, and
+        under SUCCESSOR (id, slug) of a published plan that names it as its predecessor (the one made last,
+        where there are several).
 
         The one lookup every public request makes, so it is one plain indexed query (the plan by its unique
         slug, its publications by the (plan, year, number) index) written once, rather than built by the ORM
         on every request, which took as long again as running it. A plan has a few publications a year.
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(current_versions_sql(), [slug])
+            cursor.execute(current_versions_sql(), [slug, slug])
             rows = cursor.fetchall()
         versions: dict[int, tuple[int, int, str]] = {}
         for fy, number, pk, digest in rows:
@@ -190,10 +192,17 @@ class ArtifactBuild(models.Model):
         return f"{self.publication}: {self.get_status_display()}"
 
 
+SUCCESSOR = 0  # the "fiscal year" of current_versions' entry for a published successor (years are 1950+)
+
+
 def current_versions_sql() -> str:
-    """The SQL of PublicationQuerySet.current_versions, with the tables as the models name them."""
+    """The SQL of PublicationQuerySet.current_versions, with the tables as the models name them: the plan's
+    publications, and (fiscal year SUCCESSOR) each plan that names it as predecessor and has a publication."""
     publication, plan = Publication._meta.db_table, Plan._meta.db_table
     return (
         f'SELECT p.fiscal_year, p.number, p.id, p.content_sha256 FROM "{publication}" p'
         f' JOIN "{plan}" pl ON pl.id = p.plan_id WHERE pl.slug = %s'
+        f' UNION ALL SELECT {SUCCESSOR}, s.id, s.id, s.slug FROM "{plan}" s'
+        f' JOIN "{plan}" pl ON pl.id = s.predecessor_id WHERE pl.slug = %s'
+        f' AND EXISTS (SELECT 1 FROM "{publication}" q WHERE q.plan_id = s.id)'
     )

@@ -40,7 +40,7 @@ from publications import artifacts, changes, charts, drafts, minicharts, opendat
 from publications import document as doc
 from publications.carry_over import carry_over_groups
 from publications.current import current_publications
-from publications.models import Publication
+from publications.models import SUCCESSOR, Publication
 from publications.progress import PlanProgress, load
 from publications.report_pdf import Publisher, build_pdf
 from publications.tables import (
@@ -127,6 +127,7 @@ class Page:
     progress: PlanProgress
     publication: Publication | None  # None in a preview of a year not yet published
     preview: bool = False
+    successor_id: int | None = None  # a plan that names this one as predecessor and has a publication
 
     @property
     def plan(self):
@@ -171,11 +172,11 @@ def preview_page(request, user, slug: str) -> Page:
     return Page(slug, fy, list(plan.fiscal_years), progress, current, preview=True)
 
 
-def published_page(slug: str, fy: int, ids: dict[int, int]) -> Page:
+def published_page(slug: str, fy: int, ids: dict[int, int], successor_id: int | None = None) -> Page:
     publication = Publication.objects.select_related("plan").get(pk=ids[fy])
     progress = load(publication.document())
     chart_urls(progress, slug, publication)
-    return Page(slug, fy, sorted(ids), progress, publication)
+    return Page(slug, fy, sorted(ids), progress, publication, successor_id=successor_id)
 
 
 def cleaned_params(request, params: dict) -> tuple:
@@ -209,7 +210,13 @@ class Published:
 
     @property
     def ids(self) -> dict[int, int]:
-        return {year: pk for year, (pk, _) in self.versions.items()}
+        return {year: pk for year, (pk, _) in self.versions.items() if year != SUCCESSOR}
+
+    @property
+    def successor_id(self) -> int | None:
+        """The id of the plan that names this one as its predecessor and has a publication, if any."""
+        found = self.versions.get(SUCCESSOR)
+        return found[0] if found else None
 
 
 def published_state(request, slug: str) -> Published:
@@ -221,7 +228,8 @@ def published_state(request, slug: str) -> Published:
         versions = current_publications.versions(slug, Publication.objects.current_versions)
         if not versions and not Plan.objects.filter(slug=slug).exists():
             raise Http404
-        found[slug] = Published(versions, requested_year(request, sorted(versions)))
+        years = sorted(year for year in versions if year != SUCCESSOR)
+        found[slug] = Published(versions, requested_year(request, years))
         request._published_state = found
     return found[slug]
 
@@ -241,7 +249,6 @@ def page_key(request, name: str, slug: str, kwargs: dict, params: dict, api: boo
         json.dumps(cleaned_params(request, params)),
         request.get_host() if api else "",
         str(today_fiscal_year()),  # a plan's status (計画期間中, 終了) changes with the fiscal year
-        published_successor(slug)["slug"],  # every page links to the plan's successor once it is published
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"public-page:{digest}", f'"{digest[:32]}"'
@@ -273,7 +280,7 @@ def public_page(params: dict | None = None, api: bool = False):
             # The page is drawn from what its key holds, so that nothing else (an unknown parameter echoed in
             # a link) reaches the page the cache serves to everyone.
             request.GET = recognised_query(request, params, state.fy)
-            response = view(request, published_page(slug, state.fy, state.ids), **kwargs)
+            response = view(request, published_page(slug, state.fy, state.ids, state.successor_id), **kwargs)
             if response.status_code == 200:
                 response["ETag"] = etag
                 response["Cache-Control"] = REVALIDATE
@@ -301,22 +308,17 @@ def not_modified(etag: str) -> HttpResponse:
     return response
 
 
-def successor_lookup(key: str) -> dict:
-    """{slug, title} of the published plan that names the plan of key ("successor-of:<slug>") as its
-    predecessor, else {"slug": ""}. The working table only narrows the search: the link appears once the
-    successor's publication says so."""
-    slug = key.split(":", 1)[1]
-    for plan in Plan.objects.filter(predecessor__slug=slug).order_by("start_fy", "slug"):
-        latest = Publication.objects.current(plan)
-        document = latest.document() if latest else None
-        if document and (document["predecessor"] or {}).get("slug") == slug:
-            return {"slug": plan.slug, "title": document["title"]}
-    return {"slug": ""}
-
-
-def published_successor(slug: str) -> dict:
-    """The plan's published successor, kept by the process until the next publication (publications.current)."""
-    return current_publications.versions(f"successor-of:{slug}", successor_lookup)
+def published_successor(page: "Page") -> dict | None:
+    """{slug, title} of the plan's published successor, as its latest publication names it; None when it
+    has none. The plan row only finds the candidate (Published.successor_id, in the page's one lookup): the
+    link appears once the successor's publication names this plan as its predecessor."""
+    if page.successor_id is None:
+        return None
+    latest = Publication.objects.current(page.successor_id)
+    document = latest.document() if latest else None
+    if document and (document["predecessor"] or {}).get("slug") == page.slug:
+        return {"slug": document["slug"], "title": document["title"]}
+    return None
 
 
 def today_fiscal_year() -> int:
@@ -328,9 +330,8 @@ def page_context(page: Page) -> dict:
     publication = page.publication
     status = plan.status(today_fiscal_year())
     final_published = plan.end_fy in page.years and not page.preview
-    successor = published_successor(page.slug)
     return {
-        "successor": successor if successor["slug"] else None,
+        "successor": published_successor(page),
         "carry_over_url": reverse("public:carry_over", args=[page.slug]) + f"?{page.query}"
         if page.progress.predecessor
         else None,

@@ -29,6 +29,9 @@ def measure(db):
         "admin:initiatives_narrative_changelist",
         "admin:indicators_indicator_add",
         "admin:initiatives_narrative_add",
+        "admin:initiatives_measurereview_changelist",
+        "admin:initiatives_measurereview_add",
+        "admin:plans_plan_add",
     ],
 )
 def test_every_admin_page_opens_for_staff(staff_client, kumamoto_plan, url_name):
@@ -209,3 +212,44 @@ def test_a_sign_in_whose_next_address_is_refused_lands_on_the_admin_index(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_the_plan_page_offers_the_final_grading_the_review_marks_and_the_predecessor(
+    staff_client, kumamoto_plan
+):
+    content = staff_client.get(reverse("admin:plans_plan_change", args=[kumamoto_plan.pk])).content.decode()
+    assert 'name="final_grading_method"' in content and 'name="final_tolerance_percent"' in content
+    assert 'name="review_marks-TOTAL_FORMS"' in content and 'name="grade_bands-2-TOTAL_FORMS"' in content
+    assert 'name="predecessor"' in content
+    assert (
+        "選んだ計画の次期計画を作る"
+        in staff_client.get(reverse("admin:plans_plan_changelist")).content.decode()
+    )
+
+
+def test_a_yearly_target_entered_in_the_admin_is_checked_against_the_indicators_years(staff_client, measure):
+    indicator = make_indicator(measure, code="1-1-1", target=(2024, 100))
+    data = indicator_form_data(
+        measure,
+        code="1-1-1",
+        target_fy="2024",
+        target_value="100",
+        expected_version=indicator.version,
+        **{
+            "yearly_targets-TOTAL_FORMS": 1,
+            "yearly_targets-0-fiscal_year": "2024",
+            "yearly_targets-0-value": "90",
+        },
+    )
+    response = staff_client.post(reverse("admin:indicators_indicator_change", args=[indicator.pk]), data)
+    assert response.status_code == 200
+    assert (
+        "年度目標の年度（2024年度）は目標値の年度（2024年度）より前にしてください。"
+        in response.content.decode()
+    )
+    assert not indicator.yearly_targets.exists()
+
+    data["yearly_targets-0-fiscal_year"] = "2022"
+    saved = staff_client.post(reverse("admin:indicators_indicator_change", args=[indicator.pk]), data)
+    assert saved.status_code == 302
+    assert list(indicator.yearly_targets.values_list("fiscal_year", "value")) == [(2022, 90)]

@@ -14,7 +14,8 @@ from tests.conftest import KUMAMOTO_PLAN_FILE
 
 SLUG = "kumamoto-welfare-4"
 ENDED_PLAN_FILE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "minato_ended_plan.yaml"
-ENDED = "minato-welfare"
+NEXT_PLAN_FILE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "minato_next_plan.yaml"
+ENDED, NEXT = "minato-welfare", "minato-welfare-2"
 PAGES = {
     "home": "/",
     "plan": f"/plans/{SLUG}/",
@@ -32,13 +33,16 @@ PAGES = {
     "final": f"/plans/{ENDED}/final/?fy=2024",
     "ended-plan": f"/plans/{ENDED}/?fy=2024",
     "indicator-yearly-target": f"/plans/{ENDED}/indicators/1-1-2/?fy=2022",
+    "policy-reviews": f"/plans/{ENDED}/policies/1/?fy=2024",
+    "carry-over": f"/plans/{NEXT}/carry-over/",
+    "indicator-carried": f"/plans/{NEXT}/indicators/1-1-1/",
 }
 
 
 def publish_both_plans() -> None:
     """The Kumamoto plan as `make run` serves it (FY2020 and FY2021 published), and an ended plan of our own
-    making with its last year published (tests/fixtures/minato_ended_plan.yaml)."""
-    for path in (KUMAMOTO_PLAN_FILE, ENDED_PLAN_FILE):
+    making with its last year published and its successor (tests/fixtures/minato_*_plan.yaml)."""
+    for path in (KUMAMOTO_PLAN_FILE, ENDED_PLAN_FILE, NEXT_PLAN_FILE):
         plan, _ = import_plan_file(path)
         publish_years_with_actuals(plan)  # no transaction around it here: the files are built on commit
 
@@ -164,7 +168,16 @@ OVERLAPS = """() => {
 
 
 @pytest.mark.parametrize(
-    "name", ["plan", "policy", "indicator", "indicator-no-baseline", "indicator-far-above-target"]
+    "name",
+    [
+        "plan",
+        "policy",
+        "indicator",
+        "indicator-no-baseline",
+        "indicator-far-above-target",
+        "indicator-yearly-target",
+        "indicator-carried",
+    ],
 )
 def test_chart_text_is_at_least_12_css_pixels_on_a_375_pixel_phone(site, page, name):
     page.set_viewport_size({"width": 375, "height": 900})

@@ -98,6 +98,8 @@ def post_plan(client, method: str, bands: list[tuple], title: str = "小さな�
         "grade_bands-INITIAL_FORMS": 0,
         "grade_bands-2-TOTAL_FORMS": 0,
         "grade_bands-2-INITIAL_FORMS": 0,
+        "review_marks-TOTAL_FORMS": 0,
+        "review_marks-INITIAL_FORMS": 0,
         "policies-TOTAL_FORMS": 0,
         "policies-INITIAL_FORMS": 0,
     }
@@ -349,6 +351,8 @@ def test_shortening_a_plan_that_has_data_in_its_last_year_is_refused(staff_clien
         "grade_bands-INITIAL_FORMS": 0,
         "grade_bands-2-TOTAL_FORMS": 0,
         "grade_bands-2-INITIAL_FORMS": 0,
+        "review_marks-TOTAL_FORMS": 0,
+        "review_marks-INITIAL_FORMS": 0,
         "policies-TOTAL_FORMS": 0,
         "policies-INITIAL_FORMS": 0,
     }
