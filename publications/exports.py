@@ -911,6 +911,16 @@ def write_indicator_block(
         ("達成率", rate(result.achievement_rate), "表の率"),
         ("進捗率", rate(result.progress_rate), "表の率"),
         ("評価", grade_header(result.grade), "表の中央"),
+        # after the rows the chart is drawn from: each yearly target, and the rate against the year's own
+        *(
+            (f"年度目標（{short_label(year)}）", number(value), written_style(value))
+            for year, value in indicator.interim_targets
+        ),
+        *(
+            [("年度目標の達成率", rate(result.yearly_achievement_rate), "表の率")]
+            if result.yearly_target
+            else []
+        ),
     ]
     notes = [indicator.name, f"単位：{indicator.unit}", f"方向：{Direction(indicator.direction).label}"]
     first = None

@@ -320,3 +320,24 @@ def test_a_publication_made_before_the_final_evaluation_is_graded_by_the_default
     document = doc.parse(json.dumps(stored, ensure_ascii=False))
     assert [(c["mark"], c["count"], c["share"]) for c in document["final_counts"]] == PLAN_COUNTS
     assert doc.indicators_by_code(document)["1-1-2"]["interim_targets"] == {}
+
+
+def test_the_reports_list_the_yearly_targets_beside_the_values(minato, tmp_path):
+    from publications import artifacts
+    from publications.models import Publication
+
+    publication = Publication.objects.current(minato, 2022)
+    workbook = load_workbook(BytesIO(artifacts.open_file(publication, artifacts.REPORT_FILE)))
+    items = {
+        str(row[3]).replace("\n", ""): row[4]
+        for row in workbook["基本方針Ⅰ"].iter_rows(values_only=True)
+        if row and row[3]
+    }
+    assert items["年度目標（R4）"] == 115
+    assert items["年度目標の達成率"] == pytest.approx(1.043)  # 120 / 115
+    path = tmp_path / "report.pdf"
+    path.write_bytes(artifacts.open_file(publication, artifacts.REPORT_PDF_FILE))
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "年度目標 R4 115人 年度目標に対する達成率 104.3％" in text
