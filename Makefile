@@ -7,8 +7,9 @@ PLAN_FILE := fixtures/kumamoto_4th_plan.yaml
 # LibreOffice Calc and poppler for opening the Excel report in a real spreadsheet program.
 TEST_APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# What running needs from the system: Pango (WeasyPrint draws the PDF report with it) and a Japanese font.
-RUN_APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+# What running needs from the system: Pango (WeasyPrint draws the PDF report with it), a Japanese font, and
+# gettext's msgfmt, which compiles the English catalogue (locale/en/LC_MESSAGES/django.po).
+RUN_APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext
 
 # The production test (tests/production) and the benchmarks need PostgreSQL and Redis on this machine.
 SERVICE_APT_PACKAGES := redis-server
@@ -16,7 +17,7 @@ PG_ADMIN := psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q
 # A load generator for `make bench` and `make soak`, which send requests only to 127.0.0.1.
 BENCH_APT_PACKAGES := wrk
 
-.PHONY: run test lint format install install-test run-tools test-tools services bench-tools bench soak clean
+.PHONY: run test lint format install install-test run-tools messages test-tools services bench-tools bench soak clean
 
 # `make run` installs what running needs; `make test` adds the test tools (the [test] extras).
 $(VENV)/.installed: pyproject.toml
@@ -38,7 +39,7 @@ node_modules/.installed: package.json
 	touch $@
 
 run-tools:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "Noto Sans CJK"; then \
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "Noto Sans CJK" || ! command -v msgfmt >/dev/null; then \
 	  echo "Installing system packages for running: $(RUN_APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(RUN_APT_PACKAGES) >/dev/null; \
 	fi
@@ -69,14 +70,18 @@ services:
 	@echo "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kumamoto') \
 	  THEN CREATE ROLE kumamoto LOGIN CREATEDB; END IF; END \$$\$$;" | $(PG_ADMIN)
 
-run: install run-tools
+# The translations the site serves (the compiled .mo files are not kept in git).
+messages: install run-tools
+	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules -v 0
+
+run: install run-tools messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_plan --if-missing --publish $(PLAN_FILE)
 	$(PY) manage.py build_publication_files
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-test test-tools services
+test: install-test test-tools services messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

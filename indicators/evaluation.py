@@ -162,6 +162,14 @@ REGRESSED = Grade("×", "後退")
 ON_TRACK = Grade("○", "順調")
 BEHIND = Grade("△", "遅れ")
 PACE_GRADES = (ACHIEVED, ON_TRACK, BEHIND, REGRESSED, NOT_EVALUATED)
+# The same grades in English, for the English pages: the marks stay, the words change.
+ENGLISH_WORDS = {
+    ACHIEVED: "Achieved",
+    ON_TRACK: "On track",
+    BEHIND: "Behind",
+    REGRESSED: "Declined",
+    NOT_EVALUATED: "Not assessed",
+}
 
 
 @dataclass(frozen=True)

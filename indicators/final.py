@@ -42,6 +42,15 @@ C = Grade("C", "変わらない")
 D = Grade("D", "悪化している")
 E = Grade("E", "評価困難")
 TREND_GRADES = (A, B, B_STAR, C, D, E)
+# The same grades in English (健康日本21's A–E as English reports of it word them).
+ENGLISH_WORDS = {
+    A: "Target reached",
+    B: "Improving",
+    B_STAR: "Improving, but the target year is at risk",
+    C: "No change",
+    D: "Worse",
+    E: "Cannot be assessed",
+}
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     # headers they add (CSP, X-Frame-Options) are kept with it.
     "publications.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kumamoto_welfare.middleware.PathLanguageMiddleware",  # English under /en/, else Japanese
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,7 +205,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+# Japanese at the plain URLs, English under /en/ (docs/translation.md: adding a language is a catalogue in
+# locale/ and a line here).
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

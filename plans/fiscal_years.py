@@ -58,19 +58,36 @@ def era_year(fy: int) -> tuple[str, int]:
     return era.name, fy - era.start.year + 1
 
 
-def wareki(fy: int) -> str:
-    """Return the era form, e.g. "令和2年度"; year 1 is written 元 as in official documents."""
+def wareki(fy: int, language: str = "ja") -> str:
+    """Return the era form, e.g. "令和2年度"; year 1 is written 元 as in official documents (in English
+    "FY2020 (Reiwa 2)": an English reader needs the Western year)."""
+    if language == "en":
+        return fiscal_year_label(fy, "en")
     name, number = era_year(fy)
     return f"{name}{'元' if number == 1 else number}年度"
 
 
-def fiscal_year_label(fy: int) -> str:
-    """Return the plan document form, era first then Western: "令和2年度（2020年度）"."""
+ERA_ROMAJI = {"大正": "Taisho", "昭和": "Showa", "平成": "Heisei", "令和": "Reiwa"}
+
+
+def english_era(fy: int) -> str:
+    """ "Reiwa 3": the era year as an English reader writes it (the first year is 1)."""
+    name, number = era_year(fy)
+    return f"{ERA_ROMAJI[name]} {number}"
+
+
+def fiscal_year_label(fy: int, language: str = "ja") -> str:
+    """Return the plan document form, era first then Western: "令和2年度（2020年度）"; in English the Western
+    first, as readers there expect: "FY2020 (Reiwa 2)"."""
+    if language == "en":
+        return f"FY{fy} ({english_era(fy)})"
     return f"{wareki(fy)}（{fy}年度）"
 
 
-def short_label(fy: int) -> str:
-    """Return the abbreviated form used in tables, e.g. "H30" or "R1"."""
+def short_label(fy: int, language: str = "ja") -> str:
+    """Return the abbreviated form used in tables, e.g. "H30" or "R1" (in English "FY2018")."""
+    if language == "en":
+        return f"FY{fy}"
     name, number = era_year(fy)
     letter = next(era.letter for era in ERAS if era.name == name)
     return f"{letter}{number}"

@@ -22,7 +22,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
@@ -249,6 +249,7 @@ def page_key(request, name: str, slug: str, kwargs: dict, params: dict, api: boo
         json.dumps(cleaned_params(request, params)),
         request.get_host() if api else "",
         str(today_fiscal_year()),  # a plan's status (計画期間中, 終了) changes with the fiscal year
+        translation.get_language(),  # the same page in Japanese and under /en/ in English
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"public-page:{digest}", f'"{digest[:32]}"'
@@ -325,6 +326,11 @@ def today_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
 
+def fy_label(fy: int) -> str:
+    """The fiscal year as the page's language writes it: 令和3年度（2021年度）, FY2021 (Reiwa 3)."""
+    return fiscal_year_label(fy, translation.get_language())
+
+
 def page_context(page: Page) -> dict:
     plan, fy = page.plan, page.fy
     publication = page.publication
@@ -343,8 +349,8 @@ def page_context(page: Page) -> dict:
         "final_page_url": reverse("public:final", args=[page.slug]) + f"?{page.query}",
         "plan": plan,
         "fy": fy,
-        "fy_label": fiscal_year_label(fy),
-        "fy_choices": [(year, fiscal_year_label(year)) for year in page.years],
+        "fy_label": fy_label(fy),
+        "fy_choices": [(year, fy_label(year)) for year in page.years],
         "preview": page.preview,
         "keep_params": [("preview", "1")] if page.preview else [],
         "query": page.query,

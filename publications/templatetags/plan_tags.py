@@ -4,7 +4,9 @@ from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import translate_url
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from indicators import evaluation, final
 from plans import fiscal_years
@@ -27,18 +29,18 @@ def percent(value):
 
 @register.filter
 def fiscal_year(fy):
-    """2021 → "令和3年度（2021年度）"."""
-    return fiscal_years.fiscal_year_label(fy) if fy else "－"
+    """2021 → "令和3年度（2021年度）" (English: "FY2021 (Reiwa 3)")."""
+    return fiscal_years.fiscal_year_label(fy, get_language()) if fy else "－"
 
 
 @register.filter
 def wareki(fy):
-    return fiscal_years.wareki(fy) if fy else "－"
+    return fiscal_years.wareki(fy, get_language()) if fy else "－"
 
 
 @register.filter
 def short_year(fy):
-    return fiscal_years.short_label(fy) if fy else "－"
+    return fiscal_years.short_label(fy, get_language()) if fy else "－"
 
 
 @register.filter
@@ -46,6 +48,23 @@ def grade_colour(grade, keys):
     """The palette name of a grade under the plan's rule, for its CSS class (keys from evaluation.grade_keys,
     whose order is the plan's scale)."""
     return palette.grade_colour_name(grade, list(keys))
+
+
+@register.simple_tag
+def language_url(request, language: str) -> str:
+    """The address of this page in another language, with the query the page was drawn from (request.GET:
+    on a public page only the recognised parameters, so that nothing else is echoed into a kept page)."""
+    path = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
+    return request.build_absolute_uri(translate_url(path, language))
+
+
+@register.filter
+def grade_word(grade):
+    """A grade's word in the page's language: 達成 / Achieved. A plan's own band keeps its label (the plan
+    names it) until the plan gives an English one."""
+    if get_language() == "en":
+        return evaluation.ENGLISH_WORDS.get(grade) or final.ENGLISH_WORDS.get(grade) or grade.label
+    return grade.label
 
 
 @register.filter

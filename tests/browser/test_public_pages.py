@@ -36,6 +36,8 @@ PAGES = {
     "policy-reviews": f"/plans/{ENDED}/policies/1/?fy=2024",
     "carry-over": f"/plans/{NEXT}/carry-over/",
     "indicator-carried": f"/plans/{NEXT}/indicators/1-1-1/",
+    "english-plan": f"/en/plans/{SLUG}/",
+    "english-home": "/en/",
 }
 
 
