@@ -23,6 +23,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tables2 import RequestConfig
 
 from indicators.evaluation import grade_keys
@@ -416,7 +418,7 @@ def indicator_detail(request, page, code):
             {
                 "kind": kind,
                 "fy": year,
-                "label": fiscal_year_label(year),
+                "label": fy_label(year),
                 "value": value,
                 "draft": year in row.draft_years and kind == "actual",
             }
@@ -429,23 +431,26 @@ def indicator_detail(request, page, code):
 
 
 def chart_caption(row) -> str:
+    """What each mark of the indicator's chart means, as a sentence in the page's language."""
     indicator, result = row.indicator, row.evaluation
-    parts = ["色の棒は各年度の実績値"]
+    parts = [_("色の棒は各年度の実績値")]
     if row.earlier_values():
-        parts.append("濃い灰色の棒は前の計画の値で、点線の縦線から右がこの計画の期間")
+        parts.append(_("濃い灰色の棒は前の計画の値で、点線の縦線から右がこの計画の期間"))
     if indicator.has_baseline:
-        parts.append("灰色の棒は基準値")
+        parts.append(_("灰色の棒は基準値"))
     if indicator.has_target:
         if result.projection is not None:
-            parts.append("点線の棒は今の傾向が続いた場合の見込み")
-        parts.append("白い棒は目標値")
+            parts.append(_("点線の棒は今の傾向が続いた場合の見込み"))
+        parts.append(_("白い棒は目標値"))
         if indicator.interim_targets:
-            parts.append("実線の段は年度ごとの目標値（年度目標）")
+            parts.append(_("実線の段は年度ごとの目標値（年度目標）"))
         if result.reference is not None and result.actual is not None:
             parts.append(
-                "棒に重なる横線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合の値）"
+                _("棒に重なる横線は期間の経過に応じた目安（基準から目標まで一定の割合で進んだ場合の値）")
             )
-    return "、".join(parts) + "です。数値は下の表のとおりです。"
+    # Translators: joins the parts of the chart's caption (in English "; ").
+    joined = pgettext("caption parts", "、").join(parts)
+    return _("%(parts)sです。数値は下の表のとおりです。") % {"parts": joined}
 
 
 @public_page()

@@ -88,3 +88,17 @@ def test_every_built_in_grade_has_an_english_word():
     assert set(evaluation.ENGLISH_WORDS) == set(evaluation.PACE_GRADES)
     assert set(final.ENGLISH_WORDS) == set(final.TREND_GRADES)
     assert evaluation.ENGLISH_WORDS[evaluation.BEHIND] == "Behind"
+
+
+def test_the_english_indicator_and_policy_pages_read_their_frame_in_english(client, kumamoto_plan):
+    page = client.get(f"/en/plans/{SLUG}/indicators/1-1-1/?fy=2021").content.decode()
+    assert "Grade (as of the end of FY2021 (Reiwa 3))" in page
+    assert "<th scope=\"row\">Baseline</th><td>FY2018 (Heisei 30)</td>" in page
+    assert "<th scope=\"row\">Actual</th><td>FY2021 (Reiwa 3)</td>" in page
+    assert "Coloured bars are each year&#x27;s actuals; the grey bar is the baseline" in page
+    assert "The figures are in the table below." in page
+    policy = client.get(f"/en/plans/{SLUG}/policies/1/?fy=2021").content.decode()
+    assert "Grades of this basic policy's indicators (as of the end of FY2021 (Reiwa 3))" in policy
+    assert "Initiatives in FY2021 (Reiwa 3)" in policy
+    japanese = client.get(f"/plans/{SLUG}/indicators/1-1-1/?fy=2021").content.decode()
+    assert "色の棒は各年度の実績値、灰色の棒は基準値" in japanese  # the Japanese reads as before
