@@ -93,8 +93,8 @@ def test_every_built_in_grade_has_an_english_word():
 def test_the_english_indicator_and_policy_pages_read_their_frame_in_english(client, kumamoto_plan):
     page = client.get(f"/en/plans/{SLUG}/indicators/1-1-1/?fy=2021").content.decode()
     assert "Grade (as of the end of FY2021 (Reiwa 3))" in page
-    assert "<th scope=\"row\">Baseline</th><td>FY2018 (Heisei 30)</td>" in page
-    assert "<th scope=\"row\">Actual</th><td>FY2021 (Reiwa 3)</td>" in page
+    assert '<th scope="row">Baseline</th><td>FY2018 (Heisei 30)</td>' in page
+    assert '<th scope="row">Actual</th><td>FY2021 (Reiwa 3)</td>' in page
     assert "Coloured bars are each year&#x27;s actuals; the grey bar is the baseline" in page
     assert "The figures are in the table below." in page
     policy = client.get(f"/en/plans/{SLUG}/policies/1/?fy=2021").content.decode()
