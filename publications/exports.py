@@ -776,7 +776,7 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
         for row in group.rows:
             if group.kind == "retired":
                 layout.add(
-                    (group.label, "表の中央"),
+                    (str(group.label), "表の中央"),
                     ("－", "表の中央"),
                     ("（この計画には引き継いでいません）", "表の文字"),
                     (f"{row['code']} {row['name']}（{row['unit']}）", "表の文字"),
@@ -787,7 +787,7 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
             before = carry.get("predecessor") or {}
             target = before.get("target")
             layout.add(
-                (group.label, "表の中央"),
+                (str(group.label), "表の中央"),
                 (indicator.code, "表の中央"),
                 (indicator.name, "表の文字"),
                 (

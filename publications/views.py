@@ -460,7 +460,7 @@ def final_evaluation(request, page):
     context = page_context(page) | {
         "final_scale": progress.final_scale,
         "count_rows": progress.final_count_rows(),
-        "stage_label": "最終評価" if progress.is_final else "中間評価",
+        "stage_label": _("最終評価") if progress.is_final else _("中間評価"),
     }
     return render(request, "plans/final.html", context)
 

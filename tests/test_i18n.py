@@ -102,3 +102,30 @@ def test_the_english_indicator_and_policy_pages_read_their_frame_in_english(clie
     assert "Initiatives in FY2021 (Reiwa 3)" in policy
     japanese = client.get(f"/plans/{SLUG}/indicators/1-1-1/?fy=2021").content.decode()
     assert "色の棒は各年度の実績値、灰色の棒は基準値" in japanese  # the Japanese reads as before
+
+
+def test_the_english_final_page_and_a_missing_page_read_in_english(client, kumamoto_plan):
+    page = client.get(f"/en/plans/{SLUG}/final/?fy=2021").content.decode()
+    assert "Mid-term evaluation (as of the end of FY2021 (Reiwa 3))" in page
+    assert "a change within ±5% counts as “No change”" in page
+    assert "Whole plan" in page and "Change from the baseline" in page
+    missing = client.get(f"/en/plans/{SLUG}/nothing-here/")
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    assert "ページが見つかりません" in client.get(f"/plans/{SLUG}/nothing-here/").content.decode()
+
+
+def test_the_english_carry_over_page_names_each_group_in_english(client, db):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from publications.planfile import import_plan_file
+    from publications.publishing import publish_years_with_actuals
+
+    for name in ("minato_ended_plan.yaml", "minato_next_plan.yaml"):
+        plan, _ = import_plan_file(Path(settings.BASE_DIR) / "tests" / "fixtures" / name)
+        publish_years_with_actuals(plan)
+    page = client.get("/en/plans/minato-welfare-2/carry-over/").content.decode()
+    assert "Continued (2 indicators)" in page and "Retired (4 indicators)" in page
+    assert "Revised (1 indicator)" in page and "How the target was set" in page
+    assert "継続（2件）" in client.get("/plans/minato-welfare-2/carry-over/").content.decode()
