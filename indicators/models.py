@@ -358,11 +358,9 @@ class Indicator(models.Model):
         return {value.fiscal_year: value.value for value in self.values.all()}
 
     def interim_targets(self) -> dict[int, Decimal]:
-        """{fiscal year: 年度目標} of the years before the target year that have one (reads prefetched rows)."""
-        return {
-            row.fiscal_year: row.value
-            for row in sorted(self.yearly_targets.all(), key=lambda r: r.fiscal_year)
-        }
+        """{fiscal year: 年度目標} of the years before the target year that have one, in year order (YearlyTarget's
+        ordering; reads prefetched rows)."""
+        return {row.fiscal_year: row.value for row in self.yearly_targets.all()}
 
     def grade_notes(self) -> dict[int, str]:
         """{fiscal year: 評価の補足} of the years that have one (reads prefetched values too)."""

@@ -593,14 +593,15 @@ def indicator_svg(
 def row_svg(row, progress) -> str:
     """The chart of a row of a PlanProgress (publications.progress), with the predecessor's values when the
     indicator carries on from one."""
+    earlier = row.earlier_values()
     return indicator_svg(
         row.indicator,
         row.evaluation,
         progress.grade_scale,
         progress.fy,
         actuals=row.actuals,
-        earlier=row.earlier_values(),
-        boundary_fy=progress.plan.start_fy if row.earlier_values() else None,
+        earlier=earlier,
+        boundary_fy=progress.plan.start_fy if earlier else None,
     )
 
 

@@ -754,6 +754,11 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
 CARRY_SHEET = "指標の引き継ぎ"
 
 
+def value_at(value: Decimal, unit: str, fy: int) -> str:
+    """「200人（R6）」: a value with its unit and its year."""
+    return f"{evaluation.display_value(value, unit)}（{short_label(fy)}）"
+
+
 def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
     """Each indicator against its predecessor's (継続・見直し・新規), then the predecessor's indicators that
     none carries on (廃止): the comparison page, on paper."""
@@ -795,19 +800,17 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
                     "表の文字",
                 ),
                 (
-                    f"{evaluation.display_value(doc_decimal(target['value']), before['unit'])}（{short_label(target['fy'])}）"
-                    if target
-                    else "－",
+                    value_at(doc_decimal(target["value"]), before["unit"], target["fy"]) if target else "－",
                     "表の文字",
                 ),
                 (
-                    f"{evaluation.display_value(indicator.baseline_value, indicator.unit)}（{short_label(indicator.baseline_fy)}）"
+                    value_at(indicator.baseline_value, indicator.unit, indicator.baseline_fy)
                     if indicator.has_baseline
                     else NO_BASELINE,
                     "表の文字",
                 ),
                 (
-                    f"{evaluation.display_value(indicator.target_value, indicator.unit)}（{short_label(indicator.target_fy)}）"
+                    value_at(indicator.target_value, indicator.unit, indicator.target_fy)
                     if indicator.has_target
                     else "未設定",
                     "表の文字",
