@@ -72,7 +72,7 @@ services:
 
 # The translations the site serves (the compiled .mo files are not kept in git).
 messages: install run-tools
-	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: install run-tools messages
 	$(PY) manage.py migrate --no-input

@@ -47,7 +47,9 @@ class IndicatorForm(forms.ModelForm):
             "code",
             "position",
             "name",
+            "name_en",
             "unit",
+            "unit_en",
             "direction",
             "baseline_fy",
             "baseline_value",
@@ -56,6 +58,7 @@ class IndicatorForm(forms.ModelForm):
             "tolerance",
             "may_exceed_100",
             "target_rationale",
+            "target_rationale_en",
             "carried_from",
             "carry_over",
         ]
@@ -104,7 +107,20 @@ class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
     search_fields = ["code", "name"]
     readonly_fields = ["changes_link"]
     fieldsets = [
-        (None, {"fields": ["measure", "organisation", "code", "position", "name", "unit", "direction"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "measure",
+                    "organisation",
+                    "code",
+                    "position",
+                    ("name", "name_en"),
+                    ("unit", "unit_en"),
+                    "direction",
+                ]
+            },
+        ),
         (
             "基準値",
             {
@@ -122,7 +138,7 @@ class IndicatorAdmin(FiscalYearFieldsMixin, NoRevertHistoryAdmin):
         (
             "前の計画からの引き継ぎ・目標設定の考え方",
             {
-                "fields": ["carry_over", "carried_from", "target_rationale"],
+                "fields": ["carry_over", "carried_from", ("target_rationale", "target_rationale_en")],
                 "description": "前の計画がある計画の指標は、継続・見直し（前の計画の指標コードも）・新規のいずれかにします。",
             },
         ),

@@ -1,14 +1,17 @@
 """The arithmetic of evaluating an outcome indicator (docs/evaluation.md states every rule in Japanese).
 
-Pure functions over plain values: nothing here imports Django. `Indicator.evaluate()` gathers the numbers
-and calls `evaluate()`. Every figure is an exact Decimal. The 達成率, the 進捗率 and the expected progress
-are rounded once, half up to one decimal (`rounded_rate`), and that rounded figure is both the one printed
-and the one graded, as Japanese progress reports do: 79.95 ％ prints 80.0％ and meets an 80 ％ band.
+Pure functions over plain values: nothing here imports Django. The figures and sentences shown to citizens
+follow the active language through indicators/language.py (Japanese, the message ids, when none is active). `Indicator.evaluate()` gathers the numbers and calls `evaluate()`. Every figure is an exact Decimal.
+The 達成率, the 進捗率 and the expected progress are rounded once, half up to one decimal (`rounded_rate`),
+and that rounded figure is both the one printed and the one graded, as Japanese progress reports do:
+79.95 ％ prints 80.0％ and meets an 80 ％ band.
 """
 
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from indicators.language import get_language, gettext, pgettext
 
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.1")
@@ -442,18 +445,34 @@ def count_grades(grades: list[Grade], rule: GradingRule) -> dict[Grade, int]:
     return counts
 
 
+def in_english() -> bool:
+    """Whether the active language is English; with none active (translations deactivated), Japanese."""
+    return (get_language() or "").split("-")[0] == "en"
+
+
 def display_percent(value: Decimal | None) -> str:
-    """92.43 → "92.4％"; None → "－". One decimal, rounded half up as people round by hand."""
+    """92.43 → "92.4％" (English: "92.4%"); None → "－". One decimal, rounded half up as people round by hand."""
     if value is None:
         return "－"
-    return f"{rounded_rate(value)}％"
+    return f"{rounded_rate(value)}{'%' if in_english() else '％'}"
 
 
 def display_value(value: Decimal | None, unit: str = "") -> str:
-    """5233 → "5,233件", 92.43 → "92.43％": as written, with thousands separators and the unit."""
+    """5233 → "5,233件", 92.43 → "92.43％": as written, with thousands separators and the unit. In English
+    the unit follows a space ("5,233 people") and a percentage takes "%" ("92.43%")."""
     if value is None:
         return "－"
-    return f"{value:,}{unit}"
+    if not in_english():
+        return f"{value:,}{unit}"
+    unit = unit.strip()
+    if unit_kind(unit) == "percent":
+        return f"{value:,}%"
+    return f"{value:,} {unit}" if unit else f"{value:,}"
+
+
+def grade_word(grade: Grade, english_words: dict[Grade, str] = ENGLISH_WORDS) -> str:
+    """A grade's word in the active language: 達成 / Achieved. A plan's own band keeps its label."""
+    return english_words.get(grade, grade.label) if in_english() else grade.label
 
 
 PACE_KEYS = {ACHIEVED: "achieved", ON_TRACK: "on-track", BEHIND: "behind", REGRESSED: "regressed"}
@@ -477,51 +496,113 @@ def band_of(grade: Grade, rule: GradingRule) -> Band | None:
     return next((b for b in rule.bands if b.mark == grade.mark and b.label == grade.label), None)
 
 
-def explanation(result: Evaluation, unit: str, direction: str, rule: GradingRule) -> str:
-    """One plain-Japanese sentence on how the grade was reached, for citizens."""
-    grade = f"「{result.grade.label}」"
+def quoted_grade(word: str) -> str:
+    """「達成」: a grade's word as a sentence quotes it (English: “Achieved”)."""
+    return pgettext("a grade quoted in a sentence", "「%(grade)s」") % {"grade": word}
+
+
+def reference_name(result: Evaluation) -> str:
+    """What the actual is compared with, as a sentence names it: 基準値, or 最初の実績値 with no baseline."""
+    if result.reference_is_baseline:
+        return pgettext("what a sentence compares the actual with", "基準値")
+    return pgettext("what a sentence compares the actual with", "最初の実績値")
+
+
+def yearly_target_phrase(point: Point, unit: str) -> str:
+    """「2022年度の目標値115人」 (English: "the FY2022 target of 115 people")."""
+    return gettext("%(fy)s年度の目標値%(value)s") % {
+        "fy": point.fy,
+        "value": display_value(point.value, unit),
+    }
+
+
+def explanation(
+    result: Evaluation, unit: str, direction: str, rule: GradingRule, *, display_unit: str | None = None
+) -> str:
+    """One plain sentence on how the grade was reached, for citizens, in the active language (Japanese when
+    none is). `display_unit` is the unit the values are shown with (the English pages pass the indicator's
+    English unit); None: `unit`; "": no unit."""
     if result.actual is None:
-        return "この年度末までの実績値がまだないため、評価の対象外です。"
+        return gettext("この年度末までの実績値がまだないため、評価の対象外です。")
     if result.target_met is None:
-        return "数値の目標値がないため、評価の対象外です。"
-    actual = display_value(result.actual, unit)
+        return gettext("数値の目標値がないため、評価の対象外です。")
+    shown = unit if display_unit is None else display_unit
+    figures = {"actual": display_value(result.actual, shown), "grade": quoted_grade(grade_word(result.grade))}
     yearly = result.yearly_target
+    band = band_of(result.grade, rule)
+    if band is not None and band.min is not None:
+        figures["minimum"] = f"{band.min:,}"
     if rule.method == ACHIEVEMENT and yearly is not None:
-        rate = display_percent(result.yearly_achievement_rate)
-        goal = f"{yearly.fy}年度の目標値{display_value(yearly.value, unit)}"
+        figures |= {
+            "rate": display_percent(result.yearly_achievement_rate),
+            "goal": yearly_target_phrase(yearly, shown),
+        }
         if result.yearly_achievement_rate is None:
-            return f"実績値{actual}が{goal}を満たしているため{grade}です。"
-        band = band_of(result.grade, rule)
-        if band is not None and band.min is not None:
-            return f"{goal}に対する達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
-        return f"{goal}に対する達成率が{rate}で、ほかの区分に届かないため{grade}です。"
+            return gettext("実績値%(actual)sが%(goal)sを満たしているため%(grade)sです。") % figures
+        if "minimum" in figures:
+            return (
+                gettext("%(goal)sに対する達成率が%(rate)sで、%(minimum)s％以上のため%(grade)sです。")
+                % figures
+            )
+        return (
+            gettext("%(goal)sに対する達成率が%(rate)sで、ほかの区分に届かないため%(grade)sです。") % figures
+        )
     if rule.method == ACHIEVEMENT:
-        rate = display_percent(result.achievement_rate)
+        figures["rate"] = display_percent(result.achievement_rate)
         if result.achievement_rate is None:
-            return f"実績値{actual}が目標を満たしているため{grade}です。"
-        band = band_of(result.grade, rule)
-        if band is not None and band.min is not None:
-            return f"達成率が{rate}で、{band.min:,}％以上のため{grade}です。"
-        return f"達成率が{rate}で、ほかの区分に届かないため{grade}です。"
+            return gettext("実績値%(actual)sが目標を満たしているため%(grade)sです。") % figures
+        if "minimum" in figures:
+            return gettext("達成率が%(rate)sで、%(minimum)s％以上のため%(grade)sです。") % figures
+        return gettext("達成率が%(rate)sで、ほかの区分に届かないため%(grade)sです。") % figures
     if result.grade == NOT_EVALUATED and result.reference and result.reference.fy == result.fy:
-        return "起点の年度のため評価しません。"
+        return gettext("起点の年度のため評価しません。")
     if result.grade == ACHIEVED:
-        return f"実績値{actual}が目標値に達しているため{grade}です。"
-    reference = display_value(result.reference.value, unit) if result.reference else "－"
-    origin = "基準値" if result.reference_is_baseline else "最初の実績値"
+        return gettext("実績値%(actual)sが目標値に達しているため%(grade)sです。") % figures
+    figures |= {
+        "origin": reference_name(result),
+        "reference": display_value(result.reference.value, shown) if result.reference else "－",
+    }
     if result.grade == REGRESSED:
         if direction == MAINTAIN:
-            return f"実績値{actual}が{origin}{reference}よりも目標値から離れているため{grade}です。"
-        moved = "上がって" if direction == DECREASE else "下がって"
-        return f"実績値{actual}が{origin}{reference}より{moved}いるため{grade}です。"
+            return (
+                gettext(
+                    "実績値%(actual)sが%(origin)s%(reference)sよりも目標値から離れているため%(grade)sです。"
+                )
+                % figures
+            )
+        if direction == DECREASE:
+            figures["moved"] = pgettext("the actual against what it is compared with", "上がって")
+        else:
+            figures["moved"] = pgettext("the actual against what it is compared with", "下がって")
+        return (
+            gettext("実績値%(actual)sが%(origin)s%(reference)sより%(moved)sいるため%(grade)sです。") % figures
+        )
     if result.change == UNCHANGED:
-        return f"実績値{actual}が{origin}{reference}から変わっていないため{grade}です。"
+        return (
+            gettext("実績値%(actual)sが%(origin)s%(reference)sから変わっていないため%(grade)sです。")
+            % figures
+        )
     if yearly is not None:
-        goal = f"{yearly.fy}年度の目標値{display_value(yearly.value, unit)}"
+        figures["goal"] = yearly_target_phrase(yearly, shown)
         if result.grade == ON_TRACK:
-            return f"実績値{actual}が{goal}に達しているため{grade}です。"
-        return f"実績値{actual}が{goal}に届いていないため{grade}です。"
-    progress, expected = display_percent(result.progress_rate), display_percent(result.expected_progress)
+            return gettext("実績値%(actual)sが%(goal)sに達しているため%(grade)sです。") % figures
+        return gettext("実績値%(actual)sが%(goal)sに届いていないため%(grade)sです。") % figures
+    figures |= {
+        "progress": display_percent(result.progress_rate),
+        "expected": display_percent(result.expected_progress),
+    }
     if result.grade == ON_TRACK:
-        return f"{origin}から目標値までの進捗率{progress}が、期間の経過に応じた目安{expected}以上のため{grade}です。"
-    return f"{origin}から目標値までの進捗率{progress}が、期間の経過に応じた目安{expected}に届いていないため{grade}です。"
+        return (
+            gettext(
+                "%(origin)sから目標値までの進捗率%(progress)sが、期間の経過に応じた目安%(expected)s以上のため"
+                "%(grade)sです。"
+            )
+            % figures
+        )
+    return (
+        gettext(
+            "%(origin)sから目標値までの進捗率%(progress)sが、期間の経過に応じた目安%(expected)sに届いていないため"
+            "%(grade)sです。"
+        )
+        % figures
+    )

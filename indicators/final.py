@@ -1,6 +1,7 @@
 """The final evaluation (最終評価) of a plan's indicators, and the mid-term one (中間評価) at an earlier year.
 
-Pure functions over the yearly `evaluation.Evaluation` of each indicator: nothing here imports Django.
+Pure functions over the yearly `evaluation.Evaluation` of each indicator: nothing here imports Django but
+its translation functions (the reason sentences follow the active language, as in `evaluation`).
 docs/evaluation.md states every rule in Japanese. Two methods, chosen per plan (`final_grading:` in the plan
 file):
 
@@ -18,6 +19,7 @@ decimal, and that rounded figure is both the one printed and the one compared wi
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators import evaluation
 from indicators.evaluation import (
     HUNDRED,
     IMPROVED,
@@ -25,11 +27,15 @@ from indicators.evaluation import (
     Band,
     Evaluation,
     Grade,
+    Point,
     band_grade,
     display_percent,
     display_value,
+    grade_word,
+    reference_name,
     rounded_rate,
 )
+from indicators.language import gettext, gettext_noop, pgettext
 
 TREND, ACHIEVEMENT = "trend", "achievement"
 METHODS = (TREND, ACHIEVEMENT)
@@ -94,50 +100,122 @@ def final_evaluation(
     result: Evaluation, rule: FinalRule, unit: str = "", yearly_bands: list[Band] = ()
 ) -> FinalEvaluation:
     """The final (or, before the target year, mid-term) grade of an indicator from its yearly evaluation at
-    the year evaluated, with the reason in one plain-Japanese sentence. Better and worse are the yearly
-    evaluation's, in the indicator's own direction (for `maintain`, closer to the target)."""
-    if result.actual is None:
-        return FinalEvaluation(E, None, "実績値がないため、評価困難です。")
-    if result.target_met is None:
-        return FinalEvaluation(E, None, "数値の目標値がないため、評価困難です。")
-    actual = display_value(result.actual, unit)
-    reference = result.reference if result.reference and result.reference.fy != result.fy else None
-    change = change_percent(reference.value, result.actual) if reference else None
-    if rule.method == ACHIEVEMENT:
-        bands = rule.bands or list(yearly_bands)
-        grade = band_grade(result.achievement_rate, result.target_met, bands)
+    the year evaluated, with the reason in one plain sentence (`final_reason`). Better and worse are the
+    yearly evaluation's, in the indicator's own direction (for `maintain`, closer to the target)."""
+    if result.actual is None or result.target_met is None:
+        grade, change = E, None
+    elif rule.method == ACHIEVEMENT:
+        grade = band_grade(result.achievement_rate, result.target_met, rule.bands or list(yearly_bands))
         grade = E if grade.mark == "－" else grade  # no band takes it
-        rate = display_percent(result.achievement_rate)
-        return FinalEvaluation(
-            grade, change, f"目標値に対する達成率が{rate}のため「{grade.mark} {grade.label}」です。"
-        )
-    if result.target_met:
-        return FinalEvaluation(A, change, f"実績値{actual}が目標値に達しているため「A」です。")
-    if reference is None:
-        return FinalEvaluation(
-            E, None, "比べられる基準値（または前の年度の実績値）がないため、評価困難です。"
-        )
-    origin = "基準値" if result.reference_is_baseline else "最初の実績値"
-    before = display_value(reference.value, unit)
-    tolerance = f"{rule.tolerance_percent.normalize():f}％"
-    moved = f"{origin}{before}から実績値{actual}"
-    if change is not None:
-        moved += f"への変化が{signed_percent(change)}"
-    within = change is not None and abs(change) <= rule.tolerance_percent
-    if result.change not in (IMPROVED, WORSE) or within:
-        return FinalEvaluation(C, change, f"{moved}で、±{tolerance}の範囲内のため「C」です。")
-    if result.change == WORSE:
-        return FinalEvaluation(D, change, f"{moved}で、±{tolerance}を超えて悪化しているため「D」です。")
+        change = final_change(result)
+    elif result.target_met:
+        grade, change = A, final_change(result)
+    elif compared_reference(result) is None:
+        grade, change = E, None
+    else:
+        change = final_change(result)
+        within = change is not None and abs(change) <= rule.tolerance_percent
+        if result.change not in (IMPROVED, WORSE) or within:
+            grade = C
+        elif result.change == WORSE:
+            grade = D
+        elif misses_target_year(result):
+            grade = B_STAR
+        else:
+            grade = B
+    return FinalEvaluation(grade, change, final_reason(result, grade, rule, unit))
+
+
+def compared_reference(result: Evaluation) -> Point | None:
+    """The reference the actual is compared with: none when the actual graded is the reference itself."""
+    return result.reference if result.reference and result.reference.fy != result.fy else None
+
+
+def final_change(result: Evaluation) -> Decimal | None:
+    """The actual's change from the reference, in percent of the reference (None: nothing to compare)."""
+    reference = compared_reference(result)
+    return change_percent(reference.value, result.actual) if reference and result.actual is not None else None
+
+
+def misses_target_year(result: Evaluation) -> bool:
+    """Before the target year, whether the trend of the values misses the target in the target year."""
     projection = result.projection
-    if projection is not None and result.fy < projection.fy and not projection.meets_target:
-        projected = display_value(projection.value, unit)
-        return FinalEvaluation(
-            B_STAR,
-            change,
-            f"{moved}で、±{tolerance}を超えて改善していますが、今の傾向が続くと{projection.fy}年度に"
-            f"{projected}となり目標値に届かない見込みのため「B*」です。",
-        )
-    return FinalEvaluation(B, change, f"{moved}で、±{tolerance}を超えて改善しているため「B」です。")
+    return projection is not None and result.fy < projection.fy and not projection.meets_target
+
+
+def final_reason(
+    result: Evaluation, grade: Grade, rule: FinalRule, unit: str = "", *, display_unit: str | None = None
+) -> str:
+    """The reason for a final (or mid-term) grade in one plain sentence, in the active language (Japanese
+    when none is): the grade `final_evaluation` gave the yearly evaluation `result` under `rule`, so that a
+    stored evaluation and grade give the same sentence again. `display_unit` is the unit the values are
+    shown with (the English pages pass the indicator's English unit); None: `unit`; "": no unit."""
+    if result.actual is None:
+        return gettext("実績値がないため、評価困難です。")
+    if result.target_met is None:
+        return gettext("数値の目標値がないため、評価困難です。")
+    if rule.method == ACHIEVEMENT:
+        word = grade_word(grade, ENGLISH_WORDS | evaluation.ENGLISH_WORDS)
+        quoted = pgettext("a grade quoted with its mark in a sentence", "「%(mark)s %(grade)s」") % {
+            "mark": grade.mark,
+            "grade": word,
+        }
+        return gettext("目標値に対する達成率が%(rate)sのため%(grade)sです。") % {
+            "rate": display_percent(result.achievement_rate),
+            "grade": quoted,
+        }
+    shown = unit if display_unit is None else display_unit
+    actual = display_value(result.actual, shown)
+    if grade.mark == A.mark:
+        return gettext("実績値%(actual)sが目標値に達しているため「A」です。") % {"actual": actual}
+    reference = compared_reference(result)
+    if grade.mark == E.mark or reference is None:
+        return gettext("比べられる基準値（または前の年度の実績値）がないため、評価困難です。")
+    change = final_change(result)
+    figures = {
+        "origin": reference_name(result),
+        "before": display_value(reference.value, shown),
+        "actual": actual,
+        "change": signed_percent(change) if change is not None else "",
+        "tolerance": f"{rule.tolerance_percent.normalize():f}",
+    }
+    if grade.mark == B_STAR.mark:
+        figures |= {"fy": result.projection.fy, "projected": display_value(result.projection.value, shown)}
+    return gettext(TREND_REASONS[grade.mark, change is not None]) % figures
+
+
+# The reasons for the trend grades B to D, by (mark, whether the change has a percentage: none from a zero
+# reference). Whole sentences, so that a language can order the figures as it needs; translated when used.
+TREND_REASONS = {
+    (B.mark, True): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sへの変化が%(change)sで、±%(tolerance)s％を超えて改善している"
+        "ため「B」です。"
+    ),
+    (B.mark, False): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sで、±%(tolerance)s％を超えて改善しているため「B」です。"
+    ),
+    (B_STAR.mark, True): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sへの変化が%(change)sで、±%(tolerance)s％を超えて改善して"
+        "いますが、今の傾向が続くと%(fy)s年度に%(projected)sとなり目標値に届かない見込みのため「B*」です。"
+    ),
+    (B_STAR.mark, False): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sで、±%(tolerance)s％を超えて改善していますが、今の傾向が"
+        "続くと%(fy)s年度に%(projected)sとなり目標値に届かない見込みのため「B*」です。"
+    ),
+    (C.mark, True): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sへの変化が%(change)sで、±%(tolerance)s％の範囲内のため「C」です。"
+    ),
+    (C.mark, False): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sで、±%(tolerance)s％の範囲内のため「C」です。"
+    ),
+    (D.mark, True): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sへの変化が%(change)sで、±%(tolerance)s％を超えて悪化している"
+        "ため「D」です。"
+    ),
+    (D.mark, False): gettext_noop(
+        "%(origin)s%(before)sから実績値%(actual)sで、±%(tolerance)s％を超えて悪化しているため「D」です。"
+    ),
+}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from plans.models import (
     Plan,
     fiscal_year_in_range,
 )
-from plans.validators import multiline_text, one_line_text
+from plans.validators import ENGLISH_HELP, multiline_text, one_line_text
 
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$",
@@ -189,8 +189,18 @@ class Indicator(models.Model):
     )
     position = models.PositiveSmallIntegerField("表示順", default=0)
     name = models.CharField("成果指標", max_length=300, validators=[one_line_text])
+    name_en = models.CharField(
+        "成果指標（英語）", max_length=600, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     unit = models.CharField(
         "単位", max_length=20, validators=[one_line_text], help_text="％、人、回、箇所、校区、件、団体 など"
+    )
+    unit_en = models.CharField(
+        "単位（英語）",
+        max_length=40,
+        blank=True,
+        validators=[one_line_text],
+        help_text="%、people、times など。" + ENGLISH_HELP,
     )
     direction = models.CharField("目指す方向", max_length=10, choices=Direction.choices)
     baseline_fy = models.PositiveSmallIntegerField(
@@ -247,6 +257,9 @@ class Indicator(models.Model):
         blank=True,
         validators=[multiline_text],
         help_text="目標値をどう決めたか（例: 前計画の最終年度の実績値から、毎年2％の増加を目指す）。",
+    )
+    target_rationale_en = models.TextField(
+        "目標設定の考え方（英語）", blank=True, validators=[multiline_text], help_text=ENGLISH_HELP
     )
 
     objects = IndicatorQuerySet.as_manager()

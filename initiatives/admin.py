@@ -53,6 +53,7 @@ class NarrativeAdmin(OwnOrganisationHistoryMixin, NoRevertHistoryAdmin, Identity
         "section",
         "position",
         "text",
+        "text_en",
     ]
     identity_fields = ("measure", "indicator", "fiscal_year", "section")
 

@@ -8,7 +8,7 @@ from indicators import responsibility
 from indicators.models import Indicator
 from plans.fiscal_years import period_problem, wareki
 from plans.models import FISCAL_YEAR_VALIDATORS, Measure, fiscal_year_in_range
-from plans.validators import multiline_text
+from plans.validators import ENGLISH_HELP, multiline_text
 
 NOTE_MARK = "※"
 
@@ -17,6 +17,11 @@ MAX_NARRATIVE_LENGTH = 2000  # a bullet of the progress report; a spreadsheet ce
 NARRATIVE_LENGTH = MaxLengthValidator(
     MAX_NARRATIVE_LENGTH,
     message=f"取組内容は1項目{MAX_NARRATIVE_LENGTH:,}文字以内にしてください（%(show_value)d文字あります）。",
+)
+MAX_ENGLISH_LENGTH = 3 * MAX_NARRATIVE_LENGTH  # English runs to about three letters for each Japanese one
+ENGLISH_LENGTH = MaxLengthValidator(
+    MAX_ENGLISH_LENGTH,
+    message=f"取組内容（英語）は1項目{MAX_ENGLISH_LENGTH:,}文字以内にしてください（%(show_value)d文字あります）。",
 )
 
 
@@ -55,6 +60,12 @@ class Narrative(models.Model):
         "内容",
         help_text=f"1項目ずつ、{MAX_NARRATIVE_LENGTH:,}文字以内で入力します。注記は「※」で始めます。",
         validators=[NARRATIVE_LENGTH, multiline_text],
+    )
+    text_en = models.TextField(
+        "内容（英語）",
+        blank=True,
+        help_text=f"{MAX_ENGLISH_LENGTH:,}文字以内。" + ENGLISH_HELP,
+        validators=[ENGLISH_LENGTH, multiline_text],
     )
     history = HistoricalRecords(verbose_name="取組内容の変更履歴")
 

@@ -18,7 +18,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 class PathLanguageMiddleware:
     """The language of a request is its path's: English under /en/ (i18n_patterns in urls.py), Japanese
     everywhere else, the admin included. There is no negotiation from Accept-Language or a cookie, so that
-    a URL shows the same page to everyone, as the page cache and a shared link expect."""
+    a URL shows the same page to everyone, as the page cache and a shared link expect. (The JSON API's
+    ?lang=en is the API view's: it chooses the texts of the data, not the language of the request.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response

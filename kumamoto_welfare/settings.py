@@ -83,11 +83,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # English under /en/, else Japanese: first, so that the page cache finds an English page's key in English
+    "kumamoto_welfare.middleware.PathLanguageMiddleware",
     # A kept public page is answered here; the middleware below run only when a page is drawn, and the
     # headers they add (CSP, X-Frame-Options) are kept with it.
     "publications.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kumamoto_welfare.middleware.PathLanguageMiddleware",  # English under /en/, else Japanese
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +110,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -92,7 +92,7 @@ class PlanOrganisationInline(admin.TabularInline):
 class BasicPolicyInline(admin.StackedInline):
     model = BasicPolicy
     extra = 0
-    fields = ["number", "title", "description"]
+    fields = ["number", ("title", "title_en"), ("description", "description_en")]
     show_change_link = True
 
 
@@ -158,7 +158,7 @@ class ReviewMarkInline(admin.TabularInline):
 class MeasureInline(admin.TabularInline):
     model = Measure
     extra = 0
-    fields = ["number", "title", "organisation"]
+    fields = ["number", "title", "title_en", "organisation"]
     show_change_link = True
 
 
@@ -167,7 +167,17 @@ class PlanAdmin(IdentityReadOnlyAdmin):
     list_display = ["title", "slug", "period", "philosophy", "grading_method"]
     search_fields = ["title", "slug", "philosophy"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "philosophy", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_en"),
+                    "slug",
+                    ("philosophy", "philosophy_en"),
+                    ("summary", "summary_en"),
+                ]
+            },
+        ),
         (
             "計画期間",
             {"fields": ["start_fy", "end_fy"], "description": "西暦の年度で入力します（例: 2020）。"},

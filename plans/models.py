@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from plans import fiscal_years
-from plans.validators import multiline_text, one_line_text
+from plans.validators import ENGLISH_HELP, multiline_text, one_line_text
 
 # A sane range for any fiscal year the system stores: baselines reach back a few years before a plan,
 # targets a few years beyond it; anything outside is a typing error.
@@ -29,6 +29,9 @@ class Organisation(models.Model):
     """
 
     name = models.CharField("組織名", max_length=100, unique=True, validators=[one_line_text])
+    name_en = models.CharField(
+        "組織名（英語）", max_length=200, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations", verbose_name="所属する職員"
     )
@@ -55,8 +58,17 @@ class FinalGradingMethod(models.TextChoices):
 class Plan(models.Model):
     slug = models.SlugField("識別子", max_length=80, unique=True, help_text="URL に使う半角英数字とハイフン")
     title = models.CharField("計画名", max_length=200, validators=[one_line_text])
+    title_en = models.CharField(
+        "計画名（英語）", max_length=400, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     philosophy = models.CharField("基本理念", max_length=300, blank=True, validators=[one_line_text])
+    philosophy_en = models.CharField(
+        "基本理念（英語）", max_length=600, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     summary = models.TextField("計画の概要", blank=True, validators=[multiline_text])
+    summary_en = models.TextField(
+        "計画の概要（英語）", blank=True, validators=[multiline_text], help_text=ENGLISH_HELP
+    )
     start_fy = models.PositiveSmallIntegerField("計画期間（開始年度）", validators=FISCAL_YEAR_VALIDATORS)
     end_fy = models.PositiveSmallIntegerField("計画期間（終了年度）", validators=FISCAL_YEAR_VALIDATORS)
     grading_method = models.CharField(
@@ -193,6 +205,10 @@ class Plan(models.Model):
     def organisation_names(self) -> list[str]:
         """The organisations that make the plan, in the plan's order."""
         return list(self.makers.values_list("organisation__name", flat=True))
+
+    def organisation_names_en(self) -> list[str]:
+        """Their English names, in the same order ("" where one has none)."""
+        return list(self.makers.values_list("organisation__name_en", flat=True))
 
     def organisation_problem(self, organisation: "Organisation | None") -> str | None:
         """Why organisation cannot be responsible for a measure or indicator of this plan, or None: once the
@@ -331,7 +347,13 @@ class BasicPolicy(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies", verbose_name="計画")
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
     title = models.CharField("基本方針", max_length=200, validators=[one_line_text])
+    title_en = models.CharField(
+        "基本方針（英語）", max_length=400, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     description = models.TextField("説明", blank=True, validators=[multiline_text])
+    description_en = models.TextField(
+        "説明（英語）", blank=True, validators=[multiline_text], help_text=ENGLISH_HELP
+    )
 
     class Meta:
         ordering = ["plan", "number"]
@@ -367,6 +389,9 @@ class Measure(models.Model):
     )
     number = models.PositiveSmallIntegerField("番号", validators=[MinValueValidator(1)])
     title = models.CharField("取組", max_length=200, validators=[one_line_text])
+    title_en = models.CharField(
+        "取組（英語）", max_length=400, blank=True, validators=[one_line_text], help_text=ENGLISH_HELP
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

@@ -40,3 +40,7 @@ def multiline_text(text: str) -> None:
         raise ValidationError(
             "表示されない制御文字は使えません（改行は使えます）。", code="control_character"
         )
+
+
+# The help of every English text field (…_en): the English pages show the Japanese where it is blank.
+ENGLISH_HELP = "英語のページに表示します。空欄のときは、英語のページにも日本語を「Japanese only」の印とともに表示します。"

@@ -13,7 +13,8 @@ import traceback
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext
 from django_tasks import task
 
 from plans.fiscal_years import fiscal_year_label
@@ -40,16 +41,54 @@ def chart_name(code: str, mini: bool = False) -> str:
 GRADES_CHART = "charts/grades.svg"
 CSV_FILE, JSON_FILE, REPORT_FILE = "data.csv", "data.json", "report.xlsx"
 EVALUATION_FILE = "evaluation.csv"
+ENGLISH_FOLDER = "en/"
 REPORT_PDF_FILE = "report.pdf"
 
 
 def grade_chart_title(fy: int) -> str:
-    return f"成果指標の評価の内訳（{fiscal_year_label(fy)}末時点）"
+    return gettext("成果指標の評価の内訳（%(year)s末時点）") % {"year": fiscal_year_label(fy, get_language())}
+
+
+def english(name: str) -> str:
+    """The name of the English version of a file (charts/1-1-1.svg → en/charts/1-1-1.svg)."""
+    return f"{ENGLISH_FOLDER}{name}"
+
+
+def in_language(language: str, make):
+    """make(), worded in language."""
+
+    def build():
+        with translation.override(language):
+            return make()
+
+    return build
 
 
 def files_of(publication: Publication):
-    """(name, build()) for every file of the publication: build() returns its bytes."""
-    shown = progress.load(publication.document())
+    """(name, build()) for every file of the publication: build() returns its bytes. The Japanese files,
+    then the English versions of those with words in them (charts, reports) under en/: the same publication,
+    the same figures."""
+    document = publication.document()
+    with translation.override("ja"):
+        shown = progress.load(document)
+    with translation.override("en"):
+        shown_in_english = progress.load(document)  # the reasons worded in English
+    for name, make in japanese_files(publication, shown):
+        yield name, in_language("ja", make)
+    for name, make in chart_files(shown_in_english):
+        yield english(name), in_language("en", make)
+    yield (
+        english(REPORT_FILE),
+        in_language("en", lambda: build_report(shown_in_english, publication.published_at.date())),
+    )
+    yield (
+        english(REPORT_PDF_FILE),
+        in_language("en", lambda: build_pdf(shown_in_english, publisher_of(publication))),
+    )
+
+
+def chart_files(shown):
+    """(name, build()) for the charts of a PlanProgress, worded in the language active when built."""
     scale = shown.grade_scale
     for row in shown.indicators:
         yield (
@@ -65,6 +104,10 @@ def files_of(publication: Publication):
             ).encode(),
         )
     yield GRADES_CHART, lambda: charts.grade_summary_svg(shown.counts, grade_chart_title(shown.fy)).encode()
+
+
+def japanese_files(publication: Publication, shown):
+    yield from chart_files(shown)
     yield CSV_FILE, lambda: opendata.indicators_csv(shown).encode()
     yield EVALUATION_FILE, lambda: opendata.evaluation_csv(shown).encode()
     yield JSON_FILE, lambda: opendata.publication_json_text(publication).encode()

@@ -3,6 +3,8 @@ change) and for each publication's public page (what a correction changed). Pure
 
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from indicators.evaluation import display_percent, display_value
 from publications.document import (
     CARRY_KINDS,
@@ -13,7 +15,20 @@ from publications.document import (
     measures_by_code,
 )
 
-PLAN_FIELDS = (("title", "計画名"), ("philosophy", "基本理念"), ("summary", "計画の概要"))
+PLAN_FIELDS = (
+    ("title", "計画名"),
+    ("title_en", "計画名（英語）"),
+    ("philosophy", "基本理念"),
+    ("philosophy_en", "基本理念（英語）"),
+    ("summary", "計画の概要"),
+    ("summary_en", "計画の概要（英語）"),
+)
+POLICY_FIELDS = (
+    ("title", "基本方針名"),
+    ("title_en", "基本方針名（英語）"),
+    ("description", "説明"),
+    ("description_en", "説明（英語）"),
+)
 DIRECTIONS = {"increase": "増やす", "decrease": "減らす", "maintain": "維持する"}
 
 
@@ -79,7 +94,13 @@ def indicator_changes(old: dict | None, new: dict) -> list[Change]:
     if old is None:
         return [Change(subject, "成果指標", "（なし）", new["name"], "added")]
     changes = []
-    for key, label in (("name", "成果指標名"), ("unit", "単位")):
+    for key, label in (
+        ("name", "成果指標名"),
+        ("name_en", "成果指標名（英語）"),
+        ("unit", "単位"),
+        ("unit_en", "単位（英語）"),
+        ("target_rationale_en", "目標設定の考え方（英語）"),
+    ):
         if old[key] != new[key]:
             changes.append(Change(subject, label, old[key], new[key]))
     if old["direction"] != new["direction"]:
@@ -143,9 +164,20 @@ def narrative_changes(old: dict | None, new: dict) -> list[Change]:
             changes.append(Change(subject, what, before[key]["text"], "", "removed", "narrative"))
         elif before[key]["text"] != after[key]["text"] or before[key]["indicator"] != after[key]["indicator"]:
             changes.append(Change(subject, what, before[key]["text"], after[key]["text"], area="narrative"))
+        elif before[key]["text_en"] != after[key]["text_en"]:
+            changes.append(
+                Change(
+                    subject,
+                    f"{what}（英語）",
+                    before[key]["text_en"],
+                    after[key]["text_en"],
+                    area="narrative",
+                )
+            )
     return changes
 
 
+@translation.override("ja")  # staff read the changes in Japanese, whatever page asks for them
 def changes_between(old: dict | None, new: dict) -> list[Change]:
     """Everything new changes from old (None: the first publication of the year, which changes nothing to
     compare with, so the list is empty)."""
@@ -176,11 +208,18 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
             for d in (old, new)
         )
         changes.append(Change("計画", "取組の評価の区分", before, after))
+    old_policies = {policy["number"]: policy for policy in old["policies"]}
+    for policy in new["policies"]:
+        before = old_policies.get(policy["number"])
+        for key, label in POLICY_FIELDS if before else ():
+            if before[key] != policy[key]:
+                changes.append(Change(f"基本方針{policy['numeral']}", label, before[key], policy[key]))
     old_indicators, new_indicators = indicators_by_code(old), indicators_by_code(new)
     old_measures, new_measures = measures_by_code(old), measures_by_code(new)
     for code, measure in new_measures.items():
-        if code in old_measures and old_measures[code]["title"] != measure["title"]:
-            changes.append(Change(f"取組{code}", "取組名", old_measures[code]["title"], measure["title"]))
+        for key, label in (("title", "取組名"), ("title_en", "取組名（英語）")):
+            if code in old_measures and old_measures[code][key] != measure[key]:
+                changes.append(Change(f"取組{code}", label, old_measures[code][key], measure[key]))
         for item in measure["indicators"]:
             changes += indicator_changes(old_indicators.get(item["code"]), item)
         changes += narrative_changes(old_measures.get(code), measure)

@@ -34,9 +34,12 @@ from decimal import Decimal
 import redis
 from django.core.cache import caches
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import get_language, gettext, pgettext
 
 from indicators.evaluation import Grade, Point, unit_kind
 from plans.fiscal_years import short_label
+from publications import languages
 from publications.palette import EARLIER, GRID, MUTED, TEXT, WHITE, grade_colour
 
 logger = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ MIN_BAR = 3
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
 # Part of every cache key: bump it when a change to the drawing should reach charts already cached.
-CHART_VERSION = "7"
+CHART_VERSION = "8"
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # keys are content-addressed and never stale; expiry only clears dead ones
 
 
@@ -177,6 +180,11 @@ class Slot:
     word: str = ""  # 基準, 見込み, 目標
 
 
+def chart_year(fy: int) -> str:
+    """A year under the axis: "R3" (Japanese), "2021" (English: narrower than "FY2021")."""
+    return str(fy) if get_language() == "en" else short_label(fy)
+
+
 def _slots(baseline, target, actuals, projection, earlier=None) -> list[Slot]:
     """One slot per fiscal year from the first drawn to the target's (time to scale), then the target.
     `earlier` are the predecessor plan's values of years before this plan's first."""
@@ -191,13 +199,13 @@ def _slots(baseline, target, actuals, projection, earlier=None) -> list[Slot]:
         elif fy in actuals:
             slots.append(Slot(fy, "actual", actuals[fy]))
         elif baseline is not None and fy == baseline.fy:
-            slots.append(Slot(fy, "baseline", baseline.value, "基準"))
+            slots.append(Slot(fy, "baseline", baseline.value, pgettext("a word under a bar", "基準")))
         elif projection is not None and fy == projection.fy:
-            slots.append(Slot(fy, "projection", projection.value, "見込み"))
+            slots.append(Slot(fy, "projection", projection.value, pgettext("a word under a bar", "見込み")))
         else:
             slots.append(Slot(fy, "empty", None))
     if target is not None:
-        slots.append(Slot(target.fy, "target", target.value, "目標"))
+        slots.append(Slot(target.fy, "target", target.value, pgettext("a word under a bar", "目標")))
     return slots
 
 
@@ -222,29 +230,32 @@ def indicator_chart(
     may_exceed_100: bool = False,
     grade_scale: Sequence[Grade] | None = None,
     title: str | None = None,
-    fy_labels: Callable[[int], str] = short_label,
+    fy_labels: Callable[[int], str] | None = None,
     yearly_targets: Mapping[int, Decimal] | None = None,
     earlier: Mapping[int, Decimal] | None = None,
     boundary_fy: int | None = None,
+    language: str | None = None,
 ) -> str:
-    """The indicator page's chart as SVG text (see `indicator_layout`)."""
-    return indicator_layout(
-        yearly_targets=yearly_targets,
-        earlier=earlier,
-        boundary_fy=boundary_fy,
-        name=name,
-        unit=unit,
-        baseline=baseline,
-        target=target,
-        actuals=actuals,
-        grade=grade,
-        projection=projection,
-        expected_line=expected_line,
-        may_exceed_100=may_exceed_100,
-        grade_scale=grade_scale,
-        title=title,
-        fy_labels=fy_labels,
-    ).svg()
+    """The indicator page's chart as SVG text (see `indicator_layout`), worded in `language` (None: the
+    active one)."""
+    with translation.override(language or get_language()):
+        return indicator_layout(
+            yearly_targets=yearly_targets,
+            earlier=earlier,
+            boundary_fy=boundary_fy,
+            name=name,
+            unit=unit,
+            baseline=baseline,
+            target=target,
+            actuals=actuals,
+            grade=grade,
+            projection=projection,
+            expected_line=expected_line,
+            may_exceed_100=may_exceed_100,
+            grade_scale=grade_scale,
+            title=title,
+            fy_labels=fy_labels,
+        ).svg()
 
 
 def apart(
@@ -279,7 +290,7 @@ def indicator_layout(
     may_exceed_100: bool = False,
     grade_scale: Sequence[Grade] | None = None,
     title: str | None = None,
-    fy_labels: Callable[[int], str] = short_label,
+    fy_labels: Callable[[int], str] | None = None,
     yearly_targets: Mapping[int, Decimal] | None = None,
     earlier: Mapping[int, Decimal] | None = None,
     boundary_fy: int | None = None,
@@ -311,13 +322,14 @@ def indicator_layout(
     colour = grade_colour(grade, grade_scale)
     legend = []
     if actuals:
-        legend.append(("bar", colour, f"実績（{grade.mark} {grade.label}）"))
+        word = f"{grade.mark} {languages.grade_word(grade)}"
+        legend.append(("bar", colour, pgettext("chart legend", "実績（%(grade)s）") % {"grade": word}))
     if expected:
-        legend.append(("mark", MUTED, "目安（期間の経過）"))
+        legend.append(("mark", MUTED, pgettext("chart legend", "目安（期間の経過）")))
     if steps:
-        legend.append(("mark", TEXT, "年度目標"))
+        legend.append(("mark", TEXT, pgettext("chart legend", "年度目標")))
     if any(slot.kind == "earlier" for slot in slots):
-        legend.append(("bar", EARLIER, "前の計画の値"))
+        legend.append(("bar", EARLIER, pgettext("chart legend", "前の計画の値")))
 
     rects, lines, labels = [], [], []
     x, y = 0.0, 8.0  # the legend, left to right, wrapping
@@ -334,7 +346,9 @@ def indicator_layout(
         labels.append(Label(_r(x + 20), _r(y + FONT_SIZE), text, "start"))
         x += item + 16
     top = y + (LINE if legend else 0) + LINE  # below the legend, the unit above the axis
-    labels.append(Label(0, _r(top - 4), f"（{unit}）", "start", SMALL))
+    labels.append(
+        Label(0, _r(top - 4), pgettext("a chart's unit", "（%(unit)s）") % {"unit": unit}, "start", SMALL)
+    )
     plot_top = top + 14
     plot_bottom = plot_top + 180
     height = plot_bottom + 2 * LINE + 8
@@ -360,7 +374,7 @@ def indicator_layout(
         labels.append(Label(_r(left - 6), _r(y + FONT_SIZE * 0.35), tick_label(tick), "end"))
 
     if not slots or not actuals:
-        message = "値がまだありません" if not slots else "実績値はまだありません"
+        message = gettext("値がまだありません") if not slots else gettext("実績値はまだありません")
         labels.append(Label(_r((left + right) / 2), _r((plot_top + plot_bottom) / 2), message))
     if slots:
         # An empty year takes half a slot: time stays roughly to scale, and the bars keep room for labels.
@@ -384,7 +398,7 @@ def indicator_layout(
         for index, slot in enumerate(slots):
             centre = starts[index] + slot_width * weights[index] / 2
             rank = ranks.get(index, 10 + index)
-            year = fy_labels(slot.fy)
+            year = (fy_labels or chart_year)(slot.fy)
             candidates.append((rank, Label(_r(centre), _r(plot_bottom + LINE), year)))
             if slot.word:
                 candidates.append(
@@ -433,7 +447,7 @@ def indicator_layout(
         if first_own and earlier:  # the line between the predecessor's years and this plan's
             x = _r(starts[first_own] - 1)
             lines.append(Line(x, _r(plot_top - 6), x, _r(plot_bottom), TEXT, 1.5, "5 3"))
-            labels.append(Label(_r(x + 4), _r(plot_top + 4), "この計画", "start", SMALL, fill=MUTED))
+            labels.append(Label(_r(x + 4), _r(plot_top + 4), gettext("この計画"), "start", SMALL, fill=MUTED))
         previous = None  # the steps of the yearly targets, joined where their years are next to each other
         for index, slot in enumerate(slots):
             if slot.fy not in steps or slot.kind not in ("actual", "empty"):
@@ -448,7 +462,7 @@ def indicator_layout(
             previous = (index, x2, step_y)
         labels += apart(candidates, fixed=labels)
     return Chart(
-        title=title or f"{name}の実績値と目標値",
+        title=title or gettext("%(name)sの実績値と目標値") % {"name": name},
         width=WIDTH,
         height=_r(height),
         rects=tuple(rects),
@@ -465,7 +479,7 @@ def grade_summary_layout(counts: Mapping[Grade, int], title: str) -> Chart:
     count: 「◎ 達成 ▇▇ 1」."""
     grades = list(counts)
     row = 34
-    names = [f"{grade.mark} {grade.label}" for grade in grades]
+    names = [f"{grade.mark} {languages.grade_word(grade)}" for grade in grades]
     label_width = max([text_width(name) for name in names] + [0]) + 10
     longest = max([*counts.values(), 1])
     count_width = text_width(str(longest)) + 8
@@ -586,7 +600,11 @@ def indicator_svg(
         "earlier": dict(earlier or {}),
         "boundary_fy": boundary_fy,
     }
-    data |= {"name": indicator.name, "unit": indicator.unit}
+    data |= {
+        "name": languages.chart_name(indicator),
+        "unit": languages.chart_unit(indicator),
+        "language": get_language(),  # the words of the chart
+    }
     return cached_chart("indicator", data, lambda: indicator_chart(**data))
 
 
@@ -606,5 +624,5 @@ def row_svg(row, progress) -> str:
 
 
 def grade_summary_svg(counts: Mapping[Grade, int], title: str) -> str:
-    data = {"counts": dict(counts), "title": title}
+    data = {"counts": dict(counts), "title": title, "language": get_language()}  # the grades' words
     return cached_chart("grades", data, lambda: grade_summary_chart(data["counts"], title))

@@ -1,11 +1,16 @@
-"""What the management commands that export a publication share: finding it from a slug and a year."""
+"""What the management commands that export a publication share: finding it from a slug and a year, and the
+language of a report."""
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from plans.commands import fiscal_year_option
 from plans.fiscal_years import fiscal_year_label
 from plans.models import Plan
 from publications.models import Publication
+
+# The site's languages as a Japanese sentence names them (settings.LANGUAGES names each in itself).
+LANGUAGE_NAMES = {"ja": "日本語", "en": "英語"}
 
 
 def add_publication_arguments(parser, extension: str) -> None:
@@ -39,3 +44,35 @@ def published(slug: str, fy: str | None) -> Publication:
         listed = "、".join(fiscal_year_label(y) for y in years)
         raise CommandError(f"{fiscal_year_label(year)}はまだ公表されていません（公表済み: {listed}）。")
     return Publication.objects.current(plan, year)
+
+
+def add_language_argument(parser) -> None:
+    """--lang: the language a report is written in (the site's languages; Japanese unless asked)."""
+    codes = "、".join(code for code, _ in settings.LANGUAGES)
+    parser.add_argument(
+        "--lang",
+        default=settings.LANGUAGE_CODE,
+        help=f"報告書の言語（{codes}。省略すると {settings.LANGUAGE_CODE}）。"
+        "ja 以外では、-o を省略すると「slug_年度_言語」のファイル名にします",
+    )
+
+
+def language_name(code: str) -> str:
+    """The name of a language in Japanese: en → 英語."""
+    return LANGUAGE_NAMES.get(code) or dict(settings.LANGUAGES).get(code, code)
+
+
+def report_language(value: str) -> str:
+    """A command's --lang, or CommandError saying in Japanese which languages there are."""
+    if value not in dict(settings.LANGUAGES):
+        listed = "、".join(f"{code}（{language_name(code)}）" for code, _ in settings.LANGUAGES)
+        raise CommandError(
+            f"言語「{value}」の報告書は作れません。--lang には {listed} のいずれかを指定してください。"
+        )
+    return value
+
+
+def default_name(slug: str, year: int, language: str, extension: str) -> str:
+    """「slug_2021.xlsx」, or for another language than Japanese 「slug_2021_en.xlsx」."""
+    suffix = "" if language == settings.LANGUAGE_CODE else f"_{language}"
+    return f"{slug}_{year}{suffix}.{extension}"

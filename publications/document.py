@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
 from indicators import evaluation, final
 from plans.fiscal_years import fiscal_year_label, plan_status
 
@@ -24,14 +27,18 @@ ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 # The narrative sections in the order a measure's year reads (initiatives.models.Narrative.Section).
 SECTIONS = ("initiatives", "issues", "committee", "summary")
 SECTION_LABELS = {
-    "initiatives": "主な取組",
-    "issues": "課題・改善事項・方針",
-    "committee": "推進委員会の意見",
-    "summary": "総括",
+    "initiatives": gettext_lazy("主な取組"),
+    "issues": gettext_lazy("課題・改善事項・方針"),
+    "committee": gettext_lazy("推進委員会の意見"),
+    "summary": gettext_lazy("総括"),
 }
 NOTE_MARK = "※"
 # How an indicator carries on from its predecessor's (indicators.models.CarryOver, which a test compares).
-CARRY_KINDS = {"continued": "継続", "revised": "見直し", "new": "新規"}
+CARRY_KINDS = {
+    "continued": gettext_lazy("継続"),
+    "revised": gettext_lazy("見直し"),
+    "new": gettext_lazy("新規"),
+}
 
 
 def numeral(number: int) -> str:
@@ -52,6 +59,12 @@ def number(value: Decimal | None, places: Decimal | None = None) -> int | float 
 
 def decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def english(row, name: str) -> str:
+    """The English text of a row's field `name` ("" where it has none; the models of a data migration may
+    be older than the English fields)."""
+    return getattr(row, f"{name}_en", "") or ""
 
 
 # --- Composing ------------------------------------------------------------------------------------------
@@ -153,7 +166,9 @@ def indicator_json(
     return {
         "code": indicator.code,
         "name": indicator.name,
+        "name_en": english(indicator, "name"),
         "unit": indicator.unit,
+        "unit_en": english(indicator, "unit"),
         "direction": indicator.direction,
         "tolerance": number(indicator.tolerance) or 0,
         "may_exceed_100": may_exceed_100,
@@ -184,7 +199,9 @@ def carry_over_json(indicator, predecessor_items: dict[str, dict]) -> dict | Non
         "from": code,
         "predecessor": {
             "name": before["name"],
+            "name_en": before.get("name_en", ""),
             "unit": before["unit"],
+            "unit_en": before.get("unit_en", ""),
             "target": before["target"],
             "baseline": before["baseline"],
             "actuals": before["actuals"],
@@ -202,12 +219,19 @@ def predecessor_json(predecessor: dict | None, carried: set[str]) -> tuple[dict 
     named = {
         "slug": predecessor["slug"],
         "title": predecessor["title"],
+        "title_en": predecessor.get("title_en", ""),
         "start_fy": predecessor["start_fy"],
         "end_fy": predecessor["end_fy"],
         "fy": predecessor["fy"],
     }
     retired = [
-        {"code": item["code"], "name": item["name"], "unit": item["unit"]}
+        {
+            "code": item["code"],
+            "name": item["name"],
+            "name_en": item.get("name_en", ""),
+            "unit": item["unit"],
+            "unit_en": item.get("unit_en", ""),
+        }
         for item in indicators_by_code(predecessor).values()
         if item["code"] not in carried
     ]
@@ -246,7 +270,8 @@ class MeasureRows:
 
     measure: object
     indicators: list = field(default_factory=list)  # rows with the Indicator fields, in display order
-    narratives: list = field(default_factory=list)  # (fiscal_year, section, position, indicator code, text)
+    # (fiscal_year, section, position, indicator code, text, English text): the English may be left off
+    narratives: list = field(default_factory=list)
     reviews: list = field(default_factory=list)  # (fiscal_year, stage, mark): 1次評価 and 2次評価
 
 
@@ -256,6 +281,9 @@ class PolicyRows:
     measures: list[MeasureRows] = field(default_factory=list)
 
 
+@translation.override(
+    "ja"
+)  # a document is worded in Japanese, whatever page asks for it (a preview in English)
 def compose(
     plan,
     rule: evaluation.GradingRule,
@@ -268,12 +296,14 @@ def compose(
     final_rule: final.FinalRule | None = None,
     review_scale: list[tuple[str, str]] | None = None,
     predecessor: dict | None = None,
+    organisations_en: list[str] | None = None,
 ) -> dict:
     """The document of plan at the end of fiscal year fy. `actuals` is {indicator code: {fy: value}},
     `grade_notes` {indicator code: {fy: 評価の補足}} and `interim_targets` {indicator code: {fy: 年度目標}};
     `organisations` names who makes the plan; `final_rule` grades the final evaluation (a mid-term one
     before the plan's last year); `review_scale` [(mark, label)] is the scale of the measures' reviews;
-    `predecessor` is the document of the predecessor's last publication (None: no predecessor, or none yet).
+    `predecessor` is the document of the predecessor's last publication (None: no predecessor, or none yet);
+    `organisations_en` the English names of `organisations` ("" where one has none).
     Nothing after fy goes in (no actual, no narrative, no review)."""
     labels = dict(review_scale or [])
     predecessor_items = indicators_by_code(predecessor)
@@ -301,6 +331,7 @@ def compose(
             ]
             for indicator, item in zip(measure_rows.indicators, indicators, strict=True):
                 item["target_rationale"] = getattr(indicator, "target_rationale", "")
+                item["target_rationale_en"] = english(indicator, "target_rationale")
                 item["carry_over"] = carry_over_json(indicator, predecessor_items)
                 if item["carry_over"] and item["carry_over"]["from"]:
                     carried.add(item["carry_over"]["from"])
@@ -316,6 +347,7 @@ def compose(
                     "number": measure.number,
                     "code": f"{policy.number}-{measure.number}",
                     "title": measure.title,
+                    "title_en": english(measure, "title"),
                     "indicators": indicators,
                     "narratives": [
                         {
@@ -324,8 +356,9 @@ def compose(
                             "position": position,
                             "indicator": code,
                             "text": text,
+                            "text_en": translated[0] if translated else "",
                         }
-                        for year, section, position, code, text in narratives
+                        for year, section, position, code, text, *translated in narratives
                     ],
                     "reviews": [
                         {"fy": year, "stage": stage, "mark": mark, "label": labels.get(mark, "")}
@@ -339,7 +372,9 @@ def compose(
                 "number": policy.number,
                 "numeral": numeral(policy.number),
                 "title": policy.title,
+                "title_en": english(policy, "title"),
                 "description": policy.description,
+                "description_en": english(policy, "description"),
                 "final_counts": final_counts_json(policy_final, final_scale),
                 "measures": measure_documents,
             }
@@ -350,11 +385,15 @@ def compose(
         "schema_version": SCHEMA_VERSION,
         "slug": plan.slug,
         "title": plan.title,
+        "title_en": english(plan, "title"),
         "philosophy": plan.philosophy,
+        "philosophy_en": english(plan, "philosophy"),
         "summary": plan.summary,
+        "summary_en": english(plan, "summary"),
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
         "organisations": list(organisations or []),
+        "organisations_en": list(organisations_en or [""] * len(organisations or [])),
         "fy": fy,
         "grading": grading_json(rule),
         "grade_counts": counts_json(grades, rule),
@@ -388,17 +427,36 @@ def upgraded(document: dict) -> dict:
     """A stored document with the keys added to the schema since filled in, as older publications meant by
     their absence (numbers as Decimals or as floats: both read back the same)."""
     document.setdefault("organisations", [])  # publications before the plan named its organisations
+    for key in ("title_en", "philosophy_en", "summary_en"):  # publications before the English texts
+        document.setdefault(key, "")
+    document.setdefault("organisations_en", [""] * len(document["organisations"]))
     document.setdefault("review_scale", [])  # publications before the measures' reviews had none
     document.setdefault("predecessor", None)  # publications before plans had predecessors
     document.setdefault("retired_indicators", [])
+    if document["predecessor"]:
+        document["predecessor"].setdefault("title_en", "")
+    for item in document["retired_indicators"]:
+        item.setdefault("name_en", "")
+        item.setdefault("unit_en", "")
+    for policy in document["policies"]:
+        policy.setdefault("title_en", "")
+        policy.setdefault("description_en", "")
     for measure in measures_by_code(document).values():
         measure.setdefault("reviews", [])
+        measure.setdefault("title_en", "")
+        for narrative in measure.get("narratives", []):
+            narrative.setdefault("text_en", "")
     for item in indicators_by_code(document).values():
         item.setdefault("may_exceed_100", False)  # publications before the field: 100 was the limit
         item.setdefault("grade_notes", {})  # publications before 評価の補足 had none
         item.setdefault("interim_targets", {})  # publications before 年度目標 had none
         item.setdefault("carry_over", None)
         item.setdefault("target_rationale", "")
+        for key in ("name_en", "unit_en", "target_rationale_en"):
+            item.setdefault(key, "")
+        if item["carry_over"] and item["carry_over"]["predecessor"]:
+            item["carry_over"]["predecessor"].setdefault("name_en", "")
+            item["carry_over"]["predecessor"].setdefault("unit_en", "")
         item["evaluation"].setdefault("note", "")
         item["evaluation"].setdefault("yearly_target", None)
         item["evaluation"].setdefault("yearly_achievement_rate", None)
@@ -407,6 +465,7 @@ def upgraded(document: dict) -> dict:
     return document
 
 
+@translation.override("ja")  # as compose(): the stored words are Japanese (parse() keeps what this gives)
 def add_final_evaluation(document: dict) -> None:
     """Grade a publication made before the final evaluation existed by the default final rule, from the
     evaluation it stored: the same figures, so the same grades every time it is read."""
@@ -497,6 +556,10 @@ class PlanView:
     start_fy: int
     end_fy: int
     organisations: tuple[str, ...] = ()
+    title_en: str = ""
+    philosophy_en: str = ""
+    summary_en: str = ""
+    organisations_en: tuple[str, ...] = ()
 
     @property
     def fiscal_years(self) -> range:
@@ -520,6 +583,8 @@ class PolicyView:
     numeral: str
     title: str
     description: str
+    title_en: str = ""
+    description_en: str = ""
 
     @property
     def pk(self) -> int:
@@ -532,6 +597,7 @@ class MeasureView:
     code: str
     title: str
     policy: PolicyView
+    title_en: str = ""
 
     @property
     def pk(self) -> str:
@@ -554,6 +620,9 @@ class IndicatorView:
     carried_from: str = ""
     carry_over: str = ""
     target_rationale: str = ""
+    name_en: str = ""
+    unit_en: str = ""
+    target_rationale_en: str = ""
 
     @property
     def pk(self) -> str:
@@ -580,6 +649,7 @@ class NarrativeView:
     indicator_code: str | None
     text: str
     is_draft: bool = False
+    text_en: str = ""
 
     @property
     def indicator_id(self) -> str | None:
@@ -594,7 +664,7 @@ class NarrativeView:
         return SECTION_LABELS.get(self.section, self.section)
 
 
-REVIEW_STAGES = {1: "1次評価（担当課）", 2: "2次評価（推進委員会）"}
+REVIEW_STAGES = {1: gettext_lazy("1次評価（担当課）"), 2: gettext_lazy("2次評価（推進委員会）")}
 
 
 @dataclass(frozen=True)
@@ -621,6 +691,10 @@ def plan_view(document: dict) -> PlanView:
         document["start_fy"],
         document["end_fy"],
         tuple(document["organisations"]),
+        document["title_en"],
+        document["philosophy_en"],
+        document["summary_en"],
+        tuple(document["organisations_en"]),
     )
 
 
@@ -641,6 +715,9 @@ def indicator_view(data: dict) -> IndicatorView:
         carried_from=(data["carry_over"] or {}).get("from") or "",
         carry_over=(data["carry_over"] or {}).get("kind", ""),
         target_rationale=data["target_rationale"],
+        name_en=data["name_en"],
+        unit_en=data["unit_en"],
+        target_rationale_en=data["target_rationale_en"],
     )
 
 
@@ -667,4 +744,4 @@ def indicators_by_code(document: dict | None) -> dict[str, dict]:
 
 
 def narrative_key(item: dict) -> tuple:
-    return (item["fy"], item["section"], item["indicator"], item["text"])
+    return (item["fy"], item["section"], item["indicator"], item["text"], item["text_en"])

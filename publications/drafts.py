@@ -38,7 +38,14 @@ def _row_from_document(item: dict) -> SimpleNamespace:
 
 def _narrative_tuple(narrative: Narrative) -> tuple:
     code = narrative.indicator.code if narrative.indicator_id else None
-    return (narrative.fiscal_year, narrative.section, narrative.position, code, narrative.text)
+    return (
+        narrative.fiscal_year,
+        narrative.section,
+        narrative.position,
+        code,
+        narrative.text,
+        narrative.text_en,
+    )
 
 
 def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = None) -> dict:
@@ -104,7 +111,14 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
                     foreign = item["indicator"] in hidden_codes if item["indicator"] else not measure_visible
                     if foreign:
                         measure_rows.narratives.append(
-                            (item["fy"], item["section"], item["position"], item["indicator"], item["text"])
+                            (
+                                item["fy"],
+                                item["section"],
+                                item["position"],
+                                item["indicator"],
+                                item["text"],
+                                item["text_en"],
+                            )
                         )
             policy_rows.measures.append(measure_rows)
         policies.append(policy_rows)
@@ -117,6 +131,7 @@ def working_document(plan: Plan, fy: int, preview_for=None, base: dict | None = 
         grade_notes,
         plan.organisation_names(),
         interim_targets=targets,
+        organisations_en=plan.organisation_names_en(),
         final_rule=final_rule(plan),
         review_scale=list(plan.review_marks.values_list("mark", "label")),
         predecessor=predecessor_document(plan),

@@ -8,8 +8,15 @@ each with a chart, and the narratives of its measures). Every sheet prints on A4
 The workbook is written in openpyxl's write-only mode, which streams rows to temporary files: memory grows
 with the plan (which `plan_progress` holds anyway), not with the cells. That mode needs column widths and
 row heights before the rows, so each sheet first lays out its rows as plain values, then writes them.
+
+Built under `translation.override("en")`, the same report is in English (the `en/` copy of a publication's
+files): the English texts of the plan where it has them (else the Japanese as written), the grades' English
+words, English fiscal years, units, numbers and reasons. Its English text takes a Latin font, and any cell
+that holds Japanese (a text the plan gives no English for, the narratives) keeps the Japanese font.
 """
 
+import re
+import textwrap
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -20,6 +27,7 @@ from io import BytesIO
 from math import ceil, floor, log10
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference, Series
@@ -45,17 +53,19 @@ from plans.fiscal_years import fiscal_year_label, short_label, wareki
 from plans.spreadsheets import as_string
 from publications import palette
 from publications.carry_over import carry_over_groups
-from publications.document import NOTE_MARK, IndicatorView, NarrativeView, PlanView, PolicyView
+from publications.document import SECTION_LABELS, IndicatorView, NarrativeView, PlanView, PolicyView
 from publications.document import decimal as doc_decimal
+from publications.languages import chart_unit, grade_word, in_english, japanese_only, plain_text_of, spaced
 from publications.progress import IndicatorProgress, MeasureProgress, PlanProgress, PolicyProgress
 
-CREATOR = "地域福祉計画 進捗管理"
-OVERVIEW_SHEET = "概要"
-LIST_SHEET = "成果指標一覧"
+CREATOR = pgettext_lazy("the program that made a workbook", "地域福祉計画 進捗管理")
+OVERVIEW_SHEET = pgettext_lazy("a sheet name", "概要")
+LIST_SHEET = pgettext_lazy("a sheet name", "成果指標一覧")
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-NO_BASELINE = "なし"
+ENGLISH_DATE_FORMAT = "d mmmm yyyy"  # 1 May 2024
+NO_BASELINE = gettext_lazy("なし")
 
 # Fills and colours stay legible on a monochrome printer: light fills, dark marks.
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -86,6 +96,17 @@ ROOM = 0.93
 # Japanese: BIZ UDPゴシック (a universal-design font that Windows has had since 2018). charset 128 (Shift_JIS)
 # tells a program without it to take its own Japanese Gothic; LibreOffice takes Noto Sans CJK JP.
 FONT_NAME = "BIZ UDPゴシック"
+# The English workbook writes its English text in Arial, which every Windows and Mac has; LibreOffice prints
+# it with Liberation Sans (installed with it, and metric-compatible: the same widths, so the same pages). An
+# Excel cell names one font, so a cell that holds Japanese (a text the plan gives no English for, a narrative)
+# keeps the Japanese font, whose Latin letters match its kana and kanji; chart texts name both fonts.
+LATIN_FONT = "Arial"
+# Columns an English character of Arial 11 takes against one digit of the default font (Calibri 11, 7
+# pixels): 0.9 to 1.05 in a sentence, measured with Liberation Sans's widths.
+LATIN_SPREAD = 1.0
+# Text that needs the Japanese font: kana, kanji, Japanese punctuation and full-width forms (but "－", the
+# mark of no value, which stands among English words too).
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff0c\uff0e-\uffef]")
 
 
 def font(size: float = 11, bold: bool = False) -> Font:
@@ -157,19 +178,97 @@ STYLES += [
     )
     for decimals in range(MAX_DECIMALS + 1)
 ]
+# The English workbook's styles: the same, but for the date written as English readers write it.
+ENGLISH_STYLES = [
+    NamedStyle(style.name, number_format=ENGLISH_DATE_FORMAT, font=font(), alignment=copy(style.alignment))
+    if style.name == "日付"
+    else style
+    for style in STYLES
+]
+
+
+def language() -> str:
+    """The language the report is built in: "en" under translation.override("en"), else "ja"."""
+    return "en" if in_english() else "ja"
+
+
+def is_latin(text: str) -> bool:
+    """Whether the English workbook writes a text in the Latin font: English, with no Japanese in it."""
+    return in_english() and not JAPANESE.search(text)
+
+
+def text_width(line: str) -> float:
+    """Columns a line of one cell takes: two for a Japanese (wide) character, one for another; a line of
+    English text in the Latin font a little more than one per character."""
+    return len(line) * LATIN_SPREAD if is_latin(line) else linebreaks.width(line)
+
+
+def english_lines(text: str, columns: int) -> list[str]:
+    """English text broken between words into lines of at most `columns` characters."""
+    return [
+        line
+        for paragraph in text.split("\n")
+        for line in textwrap.wrap(paragraph, max(columns, 1), break_long_words=False, break_on_hyphens=False)
+        or [""]
+    ]
+
+
+def english_columns(width: float, bold: float = 1) -> int:
+    """How many characters of English text a column `width` wide holds."""
+    return floor((width - 1.5) / (LATIN_SPREAD * bold))
 
 
 def year_header(fy: int) -> str:
-    """ "R2（2020）": the era form the plan's tables use, then the Western year."""
+    """ "R2（2020）": the era form the plan's tables use, then the Western year (in English "FY2020")."""
+    if in_english():
+        return short_label(fy, "en")
     return f"{short_label(fy)}（{fy}）"
 
 
+def short_year(fy: int) -> str:
+    """ "R2" (in English "FY2020")."""
+    return short_label(fy, language())
+
+
+def year_label(fy: int) -> str:
+    """ "令和3年度（2021年度）" (in English "FY2021 (Reiwa 3)")."""
+    return fiscal_year_label(fy, language())
+
+
 def as_of_label(fy: int) -> str:
-    return f"{fiscal_year_label(fy)}末時点"
+    return pgettext("on its own", "%(fy_label)s末時点") % {"fy_label": year_label(fy)}
+
+
+def titled_as_of(title: str, fy: int) -> str:
+    """ "第４次…計画（令和3年度（2021年度）末時点）"."""
+    return gettext("%(title)s（%(fy_label)s末時点）") % {"title": title, "fy_label": year_label(fy)}
 
 
 def policy_sheet_name(policy: PolicyView) -> str:
-    return f"基本方針{policy.numeral}"
+    return gettext("基本方針%(numeral)s") % {"numeral": policy.numeral}
+
+
+def policy_title(policy: PolicyView) -> str:
+    """ "基本方針Ⅰ　地域力強化のための人材の確保・育成"."""
+    return gettext("基本方針%(numeral)s　%(title)s") % {
+        "numeral": policy.numeral,
+        "title": plain_text_of(policy, "title"),
+    }
+
+
+def sheet_title(name: str) -> str:
+    """A sheet name Excel accepts: none of []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip()[:31]
+
+
+def direction_word(direction: str) -> str:
+    """増やす, 減らす or 維持する (Direction's labels; in English Increase, Decrease or Maintain)."""
+    words = {
+        Direction.INCREASE: pgettext("an indicator's direction", "増やす"),
+        Direction.DECREASE: pgettext("an indicator's direction", "減らす"),
+        Direction.MAINTAIN: pgettext("an indicator's direction", "維持する"),
+    }
+    return words.get(direction) or Direction(direction).label
 
 
 def written_style(value: Decimal | None) -> str:
@@ -199,7 +298,7 @@ def rate(percent: Decimal | None) -> float | None:
 
 
 def grade_header(grade: evaluation.Grade) -> str:
-    return f"{grade.mark} {grade.label}"
+    return f"{grade.mark} {grade_word(grade)}"
 
 
 def grade_colours(scale: Sequence[evaluation.Grade]) -> list[str]:
@@ -207,9 +306,10 @@ def grade_colours(scale: Sequence[evaluation.Grade]) -> list[str]:
 
 
 def published_bullets(narratives: list[NarrativeView], fy: int, section: str) -> list[str]:
-    """The published bullets of one year and section: "・" before each, a ※ note kept as written."""
-    texts = [n.text for n in narratives if (n.fiscal_year, n.section) == (fy, section)]
-    return [text if text.startswith(NOTE_MARK) else f"・{text}" for text in texts if text]
+    """The published bullets of one year and section: "・" before each, a ※ note kept as written (in English
+    the English text where it has one, with "• " before it)."""
+    texts = [(n, plain_text_of(n, "text")) for n in narratives if (n.fiscal_year, n.section) == (fy, section)]
+    return [text if n.is_note else f"{'• ' if is_latin(text) else '・'}{text}" for n, text in texts if text]
 
 
 # --- Laying out a sheet --------------------------------------------------------------------------------
@@ -300,7 +400,7 @@ class Layout:
                 if cell is None or cell[0] is None or column not in maximum:
                     continue
                 text, style = cell_text(*cell), cell[1]
-                width = max(linebreaks.width(line) for line in text.split("\n")) * BOLD.get(style, 1)
+                width = max(text_width(line) for line in text.split("\n")) * BOLD.get(style, 1)
                 widest[column] = max(widest.get(column, 0), width)
         return {
             column: max(minimum.get(column, 4), min(ceil(widest.get(column, 0)) + 2, maximum[column]))
@@ -318,9 +418,12 @@ class Layout:
             if cell is None or cell[1] not in WRAPPING or cell[0] in (None, ""):
                 continue
             usable = max(widths.get(column, 9) - 1.5, 1)
-            factor = GLYPH_SPREAD * BOLD.get(cell[1], 1)
+            bold = BOLD.get(cell[1], 1)
             needed = sum(
-                max(1, ceil(linebreaks.width(line) * factor / usable)) for line in str(cell[0]).split("\n")
+                len(english_lines(line, english_columns(usable + 1.5, bold)))
+                if is_latin(line)
+                else max(1, ceil(linebreaks.width(line) * GLYPH_SPREAD * bold / usable))
+                for line in str(cell[0]).split("\n")
             )
             lines = max(lines, needed)
         return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
@@ -334,6 +437,8 @@ def cell_text(value: object, style: str | None) -> str:
     if isinstance(value, float) and style == "表の率":
         return f"{value:.1%}"
     if isinstance(value, date):
+        if in_english():
+            return f"{value.day} {value:%B} {value.year}"
         return f"{value.year}年{value.month}月{value.day}日"
     return str(value)
 
@@ -351,7 +456,13 @@ def write_layout(
     for row in layout.rows if break_lines else ():
         for column, cell in enumerate(row, 1):
             if cell is not None and cell[1] in WRAPPING and isinstance(cell[0], str) and column in widths:
-                room = floor((widths[column] - 1.5) / (GLYPH_SPREAD * BOLD.get(cell[1], 1)))
+                bold = BOLD.get(cell[1], 1)
+                if is_latin(cell[0]):
+                    room = english_columns(widths[column], bold)
+                    if any(len(line) > room for line in cell[0].split("\n")):
+                        row[column - 1] = ("\n".join(english_lines(cell[0], room)), cell[1])
+                    continue
+                room = floor((widths[column] - 1.5) / (GLYPH_SPREAD * bold))
                 lines = cell[0].split("\n")
                 if any(linebreaks.width(line) > room for line in lines):  # room kept for a hanging mark
                     row[column - 1] = ("\n".join(linebreaks.wrap_paragraphs(cell[0], room - 2)), cell[1])
@@ -373,15 +484,27 @@ def write_layout(
             value, style = cell
             style = style or "本文"
             written = as_string(WriteOnlyCell(ws, value=value))
-            if style in styles:
-                written._style = copy(styles[style])  # as openpyxl's docs copy styles: much faster
-            elif style:
+            key = (style, in_english() and not (isinstance(value, str) and JAPANESE.search(value)))
+            if key in styles:
+                written._style = copy(styles[key])  # as openpyxl's docs copy styles: much faster
+            else:
                 written.style = style
-                styles[style] = copy(written._style)
+                if key[1]:  # English: the Latin font, at the style's size and weight
+                    written.font = latin_font(written.font)
+                styles[key] = copy(written._style)
             cells.append(written)
         ws.append(cells)
     for chart in layout.charts:
         ws.add_chart(chart)
+
+
+def latin_font(japanese: Font) -> Font:
+    return Font(name=LATIN_FONT, size=japanese.size, bold=japanese.bold, family=2)
+
+
+def header_font(text: str) -> str:
+    """The font of a part of the page header or footer: the Latin font for English text."""
+    return f"{LATIN_FONT},Regular" if is_latin(text) else f"{FONT_NAME},標準"
 
 
 def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
@@ -396,9 +519,15 @@ def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
     ws.print_title_rows = title_rows
-    escaped = plan.title.replace("&", "&&")
-    for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-        part.font = f"{FONT_NAME},標準"
+    title = plain_text_of(plan, "title")
+    escaped = title.replace("&", "&&")
+    for part, text in (
+        (ws.oddHeader.right, as_of_label(fy)),
+        (ws.oddFooter.left, title),
+        (ws.oddFooter.center, "1 / 1"),
+        (ws.oddFooter.right, ws.title),
+    ):
+        part.font = header_font(text)
     ws.oddHeader.right.text = as_of_label(fy)
     ws.oddHeader.right.size = 9
     ws.oddFooter.left.text = escaped
@@ -414,14 +543,20 @@ def print_setup(ws, plan: PlanView, fy: int, title_rows: str) -> None:
 
 
 def chart_font(size: int, bold: bool = False) -> CharacterProperties:
-    """The cells' font for a chart's text, for its Latin and its East Asian characters alike."""
+    """The cells' font for a chart's text, for its Latin and its East Asian characters alike (in English the
+    Latin font for the Latin characters and the Japanese one for the Japanese)."""
     typeface = DrawingFont(typeface=FONT_NAME, charset=128)
-    return CharacterProperties(sz=size * 100, b=bold, latin=typeface, ea=typeface)
+    latin = DrawingFont(typeface=LATIN_FONT) if in_english() else typeface
+    return CharacterProperties(sz=size * 100, b=bold, latin=latin, ea=typeface)
+
+
+def text_properties(size: int) -> RichText:
+    """Chart text at `size` points (charts otherwise take the spreadsheet program's default, often 10)."""
+    return _text_properties(size, in_english())
 
 
 @cache
-def text_properties(size: int) -> RichText:
-    """Chart text at `size` points (charts otherwise take the spreadsheet program's default, often 10)."""
+def _text_properties(size: int, english: bool) -> RichText:
     properties = chart_font(size)
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)])
 
@@ -465,64 +600,82 @@ def grade_rules(progress: PlanProgress) -> list[tuple[str, str]]:
         rules = [
             (
                 grade_header(evaluation.Grade(band.mark, band.label)),
-                f"達成率が{band.min.normalize():f}％以上"
+                gettext("達成率が%(minimum)s％以上") % {"minimum": f"{band.min.normalize():f}"}
                 if band.min is not None
-                else "上のいずれにも当てはまらない",
+                else gettext("上のいずれにも当てはまらない"),
             )
             for band in progress.rule.bands
         ]
     else:
         rules = [  # in the order of the scale, each read on its own
-            (grade_header(evaluation.ACHIEVED), "目標値を満たしている"),
+            (grade_header(evaluation.ACHIEVED), gettext("目標値を満たしている")),
             (
                 grade_header(evaluation.ON_TRACK),
-                "目標値には届いていないが、基準値より改善し、進捗率が期間の経過に見合っている",
+                gettext("目標値には届いていないが、基準値より改善し、進捗率が期間の経過に見合っている"),
             ),
             (
                 grade_header(evaluation.BEHIND),
-                "目標値には届いておらず、基準値より悪化してはいないが、改善が期間の経過に追いついていない"
-                "（変化なしを含む）",
+                gettext(
+                    "目標値には届いておらず、基準値より悪化してはいないが、改善が期間の経過に追いついていない"
+                    "（変化なしを含む）"
+                ),
             ),
-            (grade_header(evaluation.REGRESSED), "目標値には届いておらず、基準値より悪化している"),
+            (grade_header(evaluation.REGRESSED), gettext("目標値には届いておらず、基準値より悪化している")),
         ]
     return [
         *rules,
-        (grade_header(evaluation.NOT_EVALUATED), "目標値がない、または評価年度までの実績値がない"),
-        ("達成率", "実績値 ÷ 目標値（減らす指標は 目標値 ÷ 実績値）"),
-        ("進捗率", "（実績値 − 基準値）÷（目標値 − 基準値）。基準値がない指標は最初の実績値を基準とする"),
+        (
+            grade_header(evaluation.NOT_EVALUATED),
+            gettext("目標値がない、または評価年度までの実績値がない"),
+        ),
+        (gettext("達成率"), gettext("実績値 ÷ 目標値（減らす指標は 目標値 ÷ 実績値）")),
+        (
+            gettext("進捗率"),
+            gettext("（実績値 − 基準値）÷（目標値 − 基準値）。基準値がない指標は最初の実績値を基準とする"),
+        ),
     ]
 
 
 def write_overview(ws, progress: PlanProgress, exported_on: date) -> None:
     plan, fy, scale = progress.plan, progress.fy, progress.grade_scale
     layout = Layout()
-    layout.add((plan.title, "表題"), height=26)
+    layout.add((plain_text_of(plan, "title"), "表題"), height=26)
     layout.blank()
+    count = len(progress.indicators)
     for label, value, style in [
-        ("基本理念", plan.philosophy, "説明"),
-        ("計画期間", plan.period_label, "説明"),
-        ("評価時点", as_of_label(fy), "説明"),
-        ("成果指標の数", f"{len(progress.indicators)}指標", "説明"),
-        ("出力日", exported_on, "日付"),
+        (gettext("基本理念"), plain_text_of(plan, "philosophy"), "説明"),
+        (
+            gettext("計画期間"),
+            gettext("%(start)s～%(end)s")
+            % {"start": year_label(plan.start_fy), "end": year_label(plan.end_fy)},
+            "説明",
+        ),
+        (gettext("評価時点"), as_of_label(fy), "説明"),
+        (
+            pgettext("how many", "成果指標の数"),
+            ngettext("%(count)s指標", "%(count)s指標", count) % {"count": count},
+            "説明",
+        ),
+        (gettext("出力日"), exported_on, "日付"),
     ]:
         layout.add((label, "項目名"), (value, style))
     layout.blank()
-    layout.add(("基本方針ごとの評価", "見出し"), height=20)
+    layout.add((gettext("基本方針ごとの評価"), "見出し"), height=20)
     header_row = layout.add(
-        ("基本方針", "表の見出し"),
-        ("名称", "表の見出し"),
+        (gettext("基本方針"), "表の見出し"),
+        (gettext("名称"), "表の見出し"),
         *((grade_header(grade), "表の見出し") for grade in scale),
-        ("計", "表の見出し"),
+        (gettext("計"), "表の見出し"),
     )
     for policy in progress.policies:
         layout.add(
             (policy_sheet_name(policy.policy), "表の文字"),
-            (policy.policy.title, "表の文字"),
+            (plain_text_of(policy.policy, "title"), "表の文字"),
             *((policy.counts.get(grade, 0), "表の件数") for grade in scale),
             (sum(policy.counts.values()), "表の合計"),
         )
     layout.add(
-        ("計画全体", "表の合計見出し"),
+        (gettext("計画全体"), "表の合計見出し"),
         ("", "表の合計見出し"),
         *((progress.counts.get(grade, 0), "表の合計") for grade in scale),
         (sum(progress.counts.values()), "表の合計"),
@@ -533,14 +686,17 @@ def write_overview(ws, progress: PlanProgress, exported_on: date) -> None:
         layout.blank()
         chart_row = layout.add(height=OVERVIEW_CHART_HEIGHT)
     layout.blank()
-    layout.add(("評価の基準", "見出し"), height=20)
+    layout.add((gettext("評価の基準"), "見出し"), height=20)
     for label, text in grade_rules(progress):
         layout.add((label, "項目名"), (text, "説明"))
 
     counts = range(3, last_count_column + 2)
     widths = layout.widths(
         minimum={1: 14, 2: 44, **dict.fromkeys(counts, 10)},
-        maximum={1: 16, 2: 60, **dict.fromkeys(counts, 16)},
+        # English labels and titles are longer: "Number of indicators"
+        maximum={1: 23, 2: 66, **dict.fromkeys(counts, 16)}
+        if in_english()
+        else {1: 16, 2: 60, **dict.fromkeys(counts, 16)},
     )
     if chart_row is not None:
         chart = overview_chart(ws, progress, header_row, last_count_column)
@@ -557,7 +713,9 @@ def overview_chart(ws, progress: PlanProgress, header_row: int, last_count_colum
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.gapWidth = 80
-    chart.title = chart_title(f"基本方針ごとの評価（{as_of_label(progress.fy)}）")
+    chart.title = chart_title(
+        gettext("基本方針ごとの評価（%(fy_label)s末時点）") % {"fy_label": year_label(progress.fy)}
+    )
     last = header_row + len(progress.policies)
     chart.add_data(
         Reference(ws, min_col=3, max_col=last_count_column, min_row=header_row, max_row=last),
@@ -568,7 +726,7 @@ def overview_chart(ws, progress: PlanProgress, header_row: int, last_count_colum
         series.graphicalProperties = GraphicalProperties(
             solidFill=colour, ln=LineProperties(solidFill=colour)
         )
-    chart.y_axis.title = chart_title("指標の数", 9)
+    chart.y_axis.title = chart_title(gettext("指標の数"), 9)
     chart.y_axis.numFmt = "0"
     chart.y_axis.scaling.min = 0
     if max(sum(policy.counts.values()) for policy in progress.policies) <= 10:
@@ -586,23 +744,27 @@ def write_indicator_list(ws, progress: PlanProgress) -> None:
     plan, fy = progress.plan, progress.fy
     years = [year for year in plan.fiscal_years if year <= fy]  # no empty columns for years to come
     layout = Layout()
-    layout.add((f"成果指標一覧　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
+    title = gettext("成果指標一覧　%(title)s（%(fy_label)s末時点）") % {
+        "title": plain_text_of(plan, "title"),
+        "fy_label": year_label(fy),
+    }
+    layout.add((title, "表題"), height=26)
     headers = [
-        "コード",
-        "基本方針",
-        "取組",
-        "成果指標",
-        "単位",
-        "方向",
-        "基準値の年度",
-        "基準値",
+        pgettext("indicator code", "コード"),
+        gettext("基本方針"),
+        gettext("取組"),
+        gettext("成果指標"),
+        gettext("単位"),
+        gettext("方向"),
+        gettext("基準値の年度"),
+        gettext("基準値"),
         *(year_header(year) for year in years),
-        "目標値の年度",
-        "目標値",
-        "達成率",
-        "進捗率",
-        "記号",
-        "評価",
+        gettext("目標値の年度"),
+        gettext("目標値"),
+        gettext("達成率"),
+        gettext("進捗率"),
+        gettext("記号"),
+        gettext("評価"),
     ]
     header_row = layout.add(*((header, "表の見出し") for header in headers))
     for row in progress.indicators:
@@ -625,20 +787,20 @@ def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> lis
     actuals = row.actuals
     return [
         (indicator.code, "表の中央"),
-        (f"{row.policy.numeral} {row.policy.title}", "表の文字"),
-        (f"{row.measure.code} {row.measure.title}", "表の文字"),
-        (indicator.name, "表の文字"),
-        (indicator.unit, "表の中央"),
-        (Direction(indicator.direction).label, "表の中央"),
-        (year_header(indicator.baseline_fy) if indicator.has_baseline else NO_BASELINE, "表の中央"),
+        (f"{row.policy.numeral} {plain_text_of(row.policy, 'title')}", "表の文字"),
+        (f"{row.measure.code} {plain_text_of(row.measure, 'title')}", "表の文字"),
+        (plain_text_of(indicator, "name"), "表の文字"),
+        (plain_text_of(indicator, "unit"), "表の中央"),
+        (direction_word(indicator.direction), "表の中央"),
+        (year_header(indicator.baseline_fy) if indicator.has_baseline else str(NO_BASELINE), "表の中央"),
         (number(indicator.baseline_value), written_style(indicator.baseline_value)),
         *((number(actuals.get(year)), written_style(actuals.get(year))) for year in years),
-        (year_header(indicator.target_fy) if indicator.has_target else NO_BASELINE, "表の中央"),
+        (year_header(indicator.target_fy) if indicator.has_target else str(NO_BASELINE), "表の中央"),
         (number(indicator.target_value), written_style(indicator.target_value)),
         (rate(result.achievement_rate), "表の率"),
         (rate(result.progress_rate), "表の率"),
         (result.grade.mark, "表の中央"),
-        (result.grade.label, "表の中央"),
+        (grade_word(result.grade), "表の中央"),
     ]
 
 
@@ -646,20 +808,26 @@ def indicator_list_row(row: IndicatorProgress, years: list[int], fy: int) -> lis
 
 
 def final_sheet_name(progress: PlanProgress) -> str:
-    return "最終評価" if progress.is_final else "中間評価"
+    return gettext("最終評価") if progress.is_final else gettext("中間評価")
 
 
 def final_method_lines(progress: PlanProgress) -> list[str]:
     """How the final evaluation grades, in short lines that each fit a row without wrapping."""
     rule = progress.final_rule
     if rule.method == "achievement":
-        return ["各成果指標の実績値の、目標値に対する達成率を区分に当てはめて評価します。"]
-    tolerance = f"{rule.tolerance_percent.normalize():f}％"
+        return [gettext("各成果指標の実績値の、目標値に対する達成率を区分に当てはめて評価します。")]
+    tolerance = {"tolerance": f"{rule.tolerance_percent.normalize():f}"}
     return [
-        "基準値（基準値がない指標は最初の実績値）と比べた変化で評価します。",
-        f"A 目標値に達した　B 改善傾向にある（±{tolerance}を超える改善）"
-        "　B* 改善傾向にあるが目標年度までの達成が危ぶまれる（中間評価のみ）",
-        f"C 変わらない（±{tolerance}以内）　D 悪化している（±{tolerance}を超える悪化）　E 評価困難",
+        gettext("基準値（基準値がない指標は最初の実績値）と比べた変化で評価します。"),
+        gettext(
+            "A 目標値に達した　B 改善傾向にある（±%(tolerance)s％を超える改善）"
+            "　B* 改善傾向にあるが目標年度までの達成が危ぶまれる（中間評価のみ）"
+        )
+        % tolerance,
+        gettext(
+            "C 変わらない（±%(tolerance)s％以内）　D 悪化している（±%(tolerance)s％を超える悪化）　E 評価困難"
+        )
+        % tolerance,
     ]
 
 
@@ -669,28 +837,36 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
     plan, fy = progress.plan, progress.fy
     stage = final_sheet_name(progress)
     layout = Layout()
-    layout.add((f"{stage}　{plan.title}（{as_of_label(fy)}）", "表題"), height=26)
+    title = gettext("%(stage_label)s　%(title)s（%(fy_label)s末時点）") % {
+        "stage_label": stage,
+        "title": plain_text_of(plan, "title"),
+        "fy_label": year_label(fy),
+    }
+    layout.add((title, "表題"), height=26)
     for line in final_method_lines(progress):
         layout.add((line, None))
     layout.blank()
-    layout.add(("評価ごとの成果指標の数と割合", "見出し"), height=20)
-    scopes = [("計画全体", progress.final_counts, len(progress.indicators))] + [
+    layout.add((gettext("評価ごとの成果指標の数と割合"), "見出し"), height=20)
+    scopes = [(gettext("計画全体"), progress.final_counts, len(progress.indicators))] + [
         (policy_sheet_name(policy.policy), policy.final_counts, len(policy.indicators))
         for policy in progress.policies
     ]
     layout.add(
-        ("記号", "表の見出し"),
-        ("評価", "表の見出し"),
+        (gettext("記号"), "表の見出し"),
+        (gettext("評価"), "表の見出し"),
         *(
             cell
             for name, _, _ in scopes
-            for cell in ((f"{name}（件）", "表の見出し"), ("割合", "表の見出し"))
+            for cell in (
+                (gettext("%(scope)s（件）") % {"scope": name}, "表の見出し"),
+                (gettext("割合"), "表の見出し"),
+            )
         ),
     )
     for index, count in enumerate(progress.final_counts):
         layout.add(
             (count.grade.mark, "表の中央"),
-            (count.grade.label, "表の文字"),
+            (grade_word(count.grade), "表の文字"),
             *(
                 cell
                 for _, counts, _ in scopes
@@ -698,26 +874,26 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
             ),
         )
     layout.add(
-        ("計", "表の合計見出し"),
+        (gettext("計"), "表の合計見出し"),
         (None, "表の合計見出し"),
         *(cell for _, _, total in scopes for cell in ((total, "表の合計"), (None, "表の合計見出し"))),
     )
     layout.blank()
-    layout.add(("成果指標ごとの評価", "見出し"), height=20)
+    layout.add((gettext("成果指標ごとの評価"), "見出し"), height=20)
     headers = [
-        "コード",
-        "成果指標",
-        "単位",
-        "基準の年度",
-        "基準値",
-        "実績値の年度",
-        "実績値",
-        "目標値",
-        "基準からの変化",
-        "達成率",
-        "記号",
-        "評価",
-        "評価の理由",
+        pgettext("indicator code", "コード"),
+        gettext("成果指標"),
+        gettext("単位"),
+        gettext("基準の年度"),
+        gettext("基準値"),
+        gettext("実績値の年度"),
+        gettext("実績値"),
+        gettext("目標値"),
+        gettext("基準からの変化"),
+        gettext("達成率"),
+        gettext("記号"),
+        gettext("評価"),
+        gettext("評価の理由"),
     ]
     layout.add(*((header, "表の見出し") for header in headers))
     for row in progress.indicators:
@@ -725,9 +901,9 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
         reference = result.reference
         layout.add(
             (row.indicator.code, "表の中央"),
-            (row.indicator.name, "表の文字"),
-            (row.indicator.unit, "表の中央"),
-            (year_header(reference.fy) if reference else NO_BASELINE, "表の中央"),
+            (plain_text_of(row.indicator, "name"), "表の文字"),
+            (plain_text_of(row.indicator, "unit"), "表の中央"),
+            (year_header(reference.fy) if reference else str(NO_BASELINE), "表の中央"),
             (
                 number(reference.value) if reference else None,
                 written_style(reference.value if reference else None),
@@ -738,7 +914,7 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
             (rate(overall.change_percent), "表の率"),
             (rate(result.achievement_rate), "表の率"),
             (overall.grade.mark, "表の中央"),
-            (overall.grade.label, "表の文字"),
+            (grade_word(overall.grade), "表の文字"),
             (overall.reason, "表の文章"),
         )
     count = len(headers)
@@ -751,12 +927,15 @@ def write_final_sheet(ws, progress: PlanProgress) -> None:
 
 # --- 指標の引き継ぎ (a plan with a predecessor) -----------------------------------------------------------
 
-CARRY_SHEET = "指標の引き継ぎ"
+CARRY_SHEET = gettext_lazy("指標の引き継ぎ")
 
 
 def value_at(value: Decimal, unit: str, fy: int) -> str:
-    """「200人（R6）」: a value with its unit and its year."""
-    return f"{evaluation.display_value(value, unit)}（{short_label(fy)}）"
+    """「200人（R6）」: a value with its unit and its year (in English "200 people (FY2024)")."""
+    return gettext("%(value)s（%(year)s）") % {
+        "value": evaluation.display_value(value, unit),
+        "year": short_year(fy),
+    }
 
 
 def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
@@ -764,17 +943,27 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
     none carries on (廃止): the comparison page, on paper."""
     plan, fy, predecessor = progress.plan, progress.fy, progress.predecessor
     layout = Layout()
-    layout.add((f"{CARRY_SHEET}　{predecessor['title']} → {plan.title}", "表題"), height=26)
-    layout.add((f"前の計画の数値は{as_of_label(predecessor['fy'])}に公表したものです。", None))
+    title = gettext("指標の引き継ぎ　%(before)s → %(after)s") % {
+        "before": plain_text_of(predecessor, "title"),
+        "after": plain_text_of(plan, "title"),
+    }
+    layout.add((title, "表題"), height=26)
+    layout.add(
+        (
+            gettext("前の計画の数値は%(fy_label)s末時点に公表したものです。")
+            % {"fy_label": year_label(predecessor["fy"])},
+            None,
+        )
+    )
     headers = [
-        "区分",
-        "コード",
-        "成果指標",
-        "前の計画の指標",
-        "前の計画の目標値",
-        "現状値（基準値）",
-        "目標値",
-        "目標設定の考え方",
+        gettext("区分"),
+        pgettext("indicator code", "コード"),
+        gettext("成果指標"),
+        gettext("前の計画の指標"),
+        gettext("前の計画の目標値"),
+        gettext("現状値（基準値）"),
+        gettext("目標値"),
+        gettext("目標設定の考え方"),
     ]
     header_row = layout.add(*((header, "表の見出し") for header in headers))
     for group in carry_over_groups(progress):
@@ -783,39 +972,50 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
                 layout.add(
                     (str(group.label), "表の中央"),
                     ("－", "表の中央"),
-                    ("（この計画には引き継いでいません）", "表の文字"),
-                    (f"{row['code']} {row['name']}（{row['unit']}）", "表の文字"),
+                    (gettext("（この計画には引き継いでいません）"), "表の文字"),
+                    (
+                        gettext("%(code)s %(name)s（%(unit)s）")
+                        % {
+                            "code": row["code"],
+                            "name": plain_text_of(row, "name"),
+                            "unit": plain_text_of(row, "unit"),
+                        },
+                        "表の文字",
+                    ),
                     *((None, "表の文字") for _ in range(4)),
                 )
                 continue
             indicator, carry = row.indicator, row.carry or {}
             before = carry.get("predecessor") or {}
             target = before.get("target")
+            unit = plain_text_of(indicator, "unit")
             layout.add(
                 (str(group.label), "表の中央"),
                 (indicator.code, "表の中央"),
-                (indicator.name, "表の文字"),
+                (plain_text_of(indicator, "name"), "表の文字"),
                 (
-                    f"{carry['from']} {before.get('name', '')}".strip() if carry.get("from") else "－",
+                    f"{carry['from']} {plain_text_of(before, 'name')}".strip() if carry.get("from") else "－",
                     "表の文字",
                 ),
                 (
-                    value_at(doc_decimal(target["value"]), before["unit"], target["fy"]) if target else "－",
+                    value_at(doc_decimal(target["value"]), plain_text_of(before, "unit"), target["fy"])
+                    if target
+                    else "－",
                     "表の文字",
                 ),
                 (
-                    value_at(indicator.baseline_value, indicator.unit, indicator.baseline_fy)
+                    value_at(indicator.baseline_value, unit, indicator.baseline_fy)
                     if indicator.has_baseline
-                    else NO_BASELINE,
+                    else str(NO_BASELINE),
                     "表の文字",
                 ),
                 (
-                    value_at(indicator.target_value, indicator.unit, indicator.target_fy)
+                    value_at(indicator.target_value, unit, indicator.target_fy)
                     if indicator.has_target
-                    else "未設定",
+                    else gettext("未設定"),
                     "表の文字",
                 ),
-                (indicator.target_rationale, "表の文章"),
+                (plain_text_of(indicator, "target_rationale"), "表の文章"),
             )
     count = len(headers)
     maximum = dict.fromkeys(range(1, count + 1), 16) | {1: 8, 2: 9, 3: 30, 4: 30, 8: 40}
@@ -833,31 +1033,50 @@ def write_carry_over_sheet(ws, progress: PlanProgress) -> None:
 # nearly full size, where a row of fifteen numbers per indicator would shrink the text to two thirds.
 CODE, NAME, CHART, ITEM, VALUE = 1, 2, 3, 4, 5
 POLICY_WIDTHS = {CODE: 11, NAME: 42, CHART: 52, ITEM: 16, VALUE: 12}
+# English labels are longer: "Baseline (FY2018)", "FY2020 (Reiwa 2)" on two lines.
+ENGLISH_POLICY_WIDTHS = {CODE: 12, NAME: 40, CHART: 52, ITEM: 19, VALUE: 12}
+
+
+def policy_widths() -> dict[int, int]:
+    return ENGLISH_POLICY_WIDTHS if in_english() else POLICY_WIDTHS
 
 
 def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> None:
     plan, fy = progress.plan, progress.fy
     years = [year for year in plan.fiscal_years if year <= fy]  # no empty rows for years to come
     layout = Layout()
-    layout.add((f"{policy_sheet_name(policy.policy)}　{policy.policy.title}", "表題"), height=26)
-    layout.add((f"{plan.title}（{as_of_label(fy)}）", None))
+    layout.add((policy_title(policy.policy), "表題"), height=26)
+    layout.add((titled_as_of(plain_text_of(plan, "title"), fy), None))
     for measure in policy.measures:
         # A heading stays on the page of what follows it; an indicator's block stays on one page.
         heading = layout.blank()
-        layout.add((f"取組{measure.measure.code}　{measure.measure.title}", "見出し"), height=20)
+        measure_title = gettext("取組%(number)s　%(title)s") % {
+            "number": measure.measure.code,
+            "title": plain_text_of(measure.measure, "title"),
+        }
+        layout.add((measure_title, "見出し"), height=20)
         header = layout.add(
             *(
                 (header, "表の見出し")
-                for header in ["コード", "成果指標", "基準値・実績値・目標値", "項目", "値"]
+                for header in [
+                    pgettext("indicator code", "コード"),
+                    gettext("成果指標"),
+                    gettext("基準値・実績値・目標値"),
+                    gettext("項目"),
+                    pgettext("a figure", "値"),
+                ]
             )
         )
         layout.keep_together(heading, header)
         for index, row in enumerate(measure.indicators):
             first, last = write_indicator_block(layout, row, years, fy)
             reason = layout.add(
-                ("評価の理由", "表の文字"),
+                (pgettext("in a narrow column", "評価の理由"), "表の文字"),
                 (row.reason, "表の文章"),
-                (f"評価の補足：{row.grade_note}" if row.grade_note else "", "表の文章"),
+                (
+                    gettext("評価の補足：%(note)s") % {"note": row.grade_note} if row.grade_note else "",
+                    "表の文章",
+                ),
                 ("", "表の文字"),
                 ("", "表の文字"),
             )
@@ -872,7 +1091,7 @@ def write_policy_sheet(ws, progress: PlanProgress, policy: PolicyProgress) -> No
             )
         write_reviews(layout, measure)
     print_setup(ws, plan, fy, "1:2")
-    write_layout(ws, layout, POLICY_WIDTHS, title_rows=2, break_lines=True)
+    write_layout(ws, layout, policy_widths(), title_rows=2, break_lines=True)
 
 
 def write_reviews(layout: Layout, measure: MeasureProgress) -> None:
@@ -882,12 +1101,14 @@ def write_reviews(layout: Layout, measure: MeasureProgress) -> None:
         return
     heading = layout.blank()
     header = layout.add(
-        ("年度", "表の見出し"), ("1次評価（担当課）", "表の見出し"), ("2次評価（推進委員会）", "表の見出し")
+        (pgettext("in a narrow column", "年度"), "表の見出し"),
+        (gettext("1次評価（担当課）"), "表の見出し"),
+        (gettext("2次評価（推進委員会）"), "表の見出し"),
     )
     layout.keep_together(heading, header)
     for year, first, second in rows:
         shown = [f"{r.mark} {r.label}".strip() if r else "－" for r in (first, second)]
-        layout.add((wareki(year), "表の文字"), (shown[0], "表の文字"), (shown[1], "表の文字"))
+        layout.add((wareki(year, language()), "表の文字"), (shown[0], "表の文字"), (shown[1], "表の文字"))
 
 
 def write_indicator_block(
@@ -897,9 +1118,15 @@ def write_indicator_block(
     indicator, result = row.indicator, row.evaluation
     actuals = row.actuals
     baseline = (
-        f"基準値（{short_label(indicator.baseline_fy)}）" if indicator.has_baseline else "基準値（なし）"
+        gettext("基準値（%(year)s）") % {"year": short_year(indicator.baseline_fy)}
+        if indicator.has_baseline
+        else gettext("基準値（なし）")
     )
-    target = f"目標値（{short_label(indicator.target_fy)}）" if indicator.has_target else "目標値（なし）"
+    target = (
+        gettext("目標値（%(year)s）") % {"year": short_year(indicator.target_fy)}
+        if indicator.has_target
+        else gettext("目標値（なし）")
+    )
     items = [
         (baseline, number(indicator.baseline_value), written_style(indicator.baseline_value)),
         *(
@@ -911,21 +1138,29 @@ def write_indicator_block(
             for year in years
         ),
         (target, number(indicator.target_value), written_style(indicator.target_value)),
-        ("達成率", rate(result.achievement_rate), "表の率"),
-        ("進捗率", rate(result.progress_rate), "表の率"),
-        ("評価", grade_header(result.grade), "表の中央"),
+        (gettext("達成率"), rate(result.achievement_rate), "表の率"),
+        (gettext("進捗率"), rate(result.progress_rate), "表の率"),
+        (gettext("評価"), grade_header(result.grade), "表の中央"),
         # after the rows the chart is drawn from: each yearly target, and the rate against the year's own
         *(
-            (f"年度目標（{short_label(year)}）", number(value), written_style(value))
+            (
+                gettext("年度目標（%(year)s）") % {"year": short_year(year)},
+                number(value),
+                written_style(value),
+            )
             for year, value in indicator.interim_targets
         ),
         *(
-            [("年度目標の達成率", rate(result.yearly_achievement_rate), "表の率")]
+            [(gettext("年度目標の達成率"), rate(result.yearly_achievement_rate), "表の率")]
             if result.yearly_target
             else []
         ),
     ]
-    notes = [indicator.name, f"単位：{indicator.unit}", f"方向：{Direction(indicator.direction).label}"]
+    notes = [
+        plain_text_of(indicator, "name"),
+        gettext("単位：%(unit)s") % {"unit": plain_text_of(indicator, "unit")},
+        gettext("方向：%(direction)s") % {"direction": direction_word(indicator.direction)},
+    ]
     first = None
     for index, (item, value, value_style) in enumerate(items):
         frame = "枠の上" if index == 0 else "枠の下" if index == len(items) - 1 else "枠の中"
@@ -954,8 +1189,12 @@ def bar_colours(count: int, actual_colour: str) -> tuple[DataPoint, ...]:
     )
 
 
-@cache
 def value_labels(decimals: int) -> DataLabelList:
+    return _value_labels(decimals, in_english())
+
+
+@cache
+def _value_labels(decimals: int, english: bool) -> DataLabelList:
     return DataLabelList(
         numFmt=number_format(decimals),
         showVal=True,
@@ -994,7 +1233,9 @@ def indicator_chart(ws, row: IndicatorProgress, fy: int, first: int, last: int, 
     chart.y_axis.crosses = "max"  # which keeps the value axis at the bottom
     # Whole numbers on the axis unless the values are small: the labels on the bars give the decimals.
     axis_decimals = decimals if values and max(abs(v) for v in values) < 10 else 0
-    chart.y_axis.numFmt = f'{number_format(axis_decimals)}"{indicator.unit.replace(chr(34), "")}"'
+    # The unit as the web's chart writes it: "人", or in English " people", "%" (or none for a Japanese one)
+    unit = spaced("", chart_unit(indicator))
+    chart.y_axis.numFmt = f'{number_format(axis_decimals)}"{unit.replace(chr(34), "")}"'
     if all(value >= 0 for value in values):
         chart.y_axis.scaling.min = 0
     if values and max(values) > 0:
@@ -1018,8 +1259,24 @@ def narrative_columns(column_width: int) -> int:
     return floor((column_width - 1.5) / GLYPH_SPREAD) - 2
 
 
-YEARLY_SECTIONS = (("initiatives", "主な取組"), ("issues", "課題・改善事項・方針"))
-REVIEW_SECTIONS = (("committee", "推進委員会の意見"), ("summary", "総括"))
+def narrative_lines(bullets: list[str], column_width: int) -> list[str]:
+    """The printed lines of a year's bullets in a column: Japanese broken as Japanese is, English between
+    words."""
+    text = "\n".join(bullets)
+    if is_latin(text):
+        return english_lines(text, english_columns(column_width) - 1)
+    return linebreaks.wrap_paragraphs(text, narrative_columns(column_width))
+
+
+def section_heading(label: str, narratives: list[NarrativeView]) -> str:
+    """A narrative section's heading: in English, "(Japanese only)" after it where some text has no English."""
+    if any(japanese_only(n) for n in narratives):
+        return pgettext("after a heading", "%(heading)s（日本語のみ）") % {"heading": label}
+    return str(label)
+
+
+YEARLY_SECTIONS = (("initiatives", SECTION_LABELS["initiatives"]), ("issues", SECTION_LABELS["issues"]))
+REVIEW_SECTIONS = (("committee", SECTION_LABELS["committee"]), ("summary", SECTION_LABELS["summary"]))
 MIN_LINES_ON_A_PAGE = 3  # fewer lines of a year than this go to the next page with the rest
 
 
@@ -1035,7 +1292,8 @@ def write_narratives(
     sections given as `columns`: the review committee's opinion and the 総括).
 
     The text is broken into lines here, as Japanese is broken (plans/linebreaks.py), so that no printed line
-    starts with 「、」 or 「。」 whatever program prints it; and pages are counted here, so that a year that
+    starts with 「、」 or 「。」 whatever program prints it (English between words); and pages are counted
+    here, so that a year that
     does not fit in what is left of a page fills it and continues on the next, under the table's header
     repeated, marked 「（続き）」, rather than leaving half a page empty. `heading` is the row above the table,
     kept on the page of its header.
@@ -1043,29 +1301,33 @@ def write_narratives(
     # The heading and the header go together, with room for a few lines under them, or to the next page.
     layout.keep_together(heading, heading + 1)
     if (
-        layout.room_left(POLICY_WIDTHS, title_rows)
+        layout.room_left(policy_widths(), title_rows)
         < 2 * DEFAULT_ROW_HEIGHT + MIN_LINES_ON_A_PAGE * LINE_HEIGHT + 4
     ):
         layout.break_after(heading - 1)
-    header = (("年度", "表の見出し"), *((label, "表の見出し") for _, label in columns))
-    layout.add(*header)
     names = {name for name, _ in columns}
     published = [n for n in measure.narratives if n.fiscal_year <= fy and n.section in names]
+    header = (
+        (pgettext("in a narrow column", "年度"), "表の見出し"),
+        *(
+            (section_heading(label, [n for n in published if n.section == name]), "表の見出し")
+            for name, label in columns
+        ),
+    )
+    layout.add(*header)
     years = sorted({n.fiscal_year for n in published})
     if not years:
-        layout.add(("", "表の文章"), ("記載なし", "表の文章"), ("記載なし", "表の文章"))
+        nothing = gettext("記載なし")
+        layout.add(("", "表の文章"), (nothing, "表の文章"), (nothing, "表の文章"))
     most = (MAX_ROW_HEIGHT - 4) // LINE_HEIGHT
     for year in years:
         sections = [
-            linebreaks.wrap_paragraphs(
-                "\n".join(published_bullets(published, year, section)),
-                narrative_columns(POLICY_WIDTHS[column]),
-            )
+            narrative_lines(published_bullets(published, year, section), policy_widths()[column])
             for (section, _), column in zip(columns, (NAME, CHART), strict=True)
         ]
-        label = wareki(year)
+        label = wareki(year, language())
         while any(sections):
-            fits = min(most, int((layout.room_left(POLICY_WIDTHS, title_rows) - 4) // LINE_HEIGHT))
+            fits = min(most, int((layout.room_left(policy_widths(), title_rows) - 4) // LINE_HEIGHT))
             needed = max(len(part) for part in sections)
             if fits < min(needed, MIN_LINES_ON_A_PAGE):
                 layout.break_after(len(layout.rows))
@@ -1076,7 +1338,7 @@ def write_narratives(
             layout.add(
                 (label, "表の文章"), ("\n".join(taken[0]), "表の文章"), ("\n".join(taken[1]), "表の文章")
             )
-            label = f"{wareki(year)}\n（続き）"
+            label = gettext("%(year)s\n（続き）") % {"year": wareki(year, language())}
             if any(sections):
                 layout.break_after(len(layout.rows))
                 layout.add(*header)
@@ -1090,23 +1352,29 @@ def build_report(progress: PlanProgress, exported_on: date | None = None) -> byt
     exported_on = exported_on or timezone.localdate()
     plan, fy = progress.plan, progress.fy
     workbook = Workbook(write_only=True)
-    for style in STYLES:
+    for style in ENGLISH_STYLES if in_english() else STYLES:
         workbook.add_named_style(style)
     properties = workbook.properties
-    properties.title = f"{plan.title} 成果指標の進捗状況（{as_of_label(fy)}）"
-    properties.subject = "成果指標の評価と取組の状況"
-    properties.creator = properties.lastModifiedBy = CREATOR
+    properties.title = gettext("%(title)s 成果指標の進捗状況（%(fy_label)s末時点）") % {
+        "title": plain_text_of(plan, "title"),
+        "fy_label": year_label(fy),
+    }
+    properties.subject = gettext("成果指標の評価と取組の状況")
+    properties.creator = properties.lastModifiedBy = str(CREATOR)
     properties.keywords = f"{plan.slug}, {fy}"
-    properties.language = "ja-JP"
+    properties.language = "en" if in_english() else "ja-JP"
     properties.created = properties.modified = datetime.combine(exported_on, time())
 
-    write_overview(workbook.create_sheet(OVERVIEW_SHEET), progress, exported_on)
-    write_indicator_list(workbook.create_sheet(LIST_SHEET), progress)
-    write_final_sheet(workbook.create_sheet(final_sheet_name(progress)), progress)
+    def sheet(name):
+        return workbook.create_sheet(sheet_title(name))
+
+    write_overview(sheet(OVERVIEW_SHEET), progress, exported_on)
+    write_indicator_list(sheet(LIST_SHEET), progress)
+    write_final_sheet(sheet(final_sheet_name(progress)), progress)
     if progress.predecessor:
-        write_carry_over_sheet(workbook.create_sheet(CARRY_SHEET), progress)
+        write_carry_over_sheet(sheet(CARRY_SHEET), progress)
     for policy in progress.policies:
-        write_policy_sheet(workbook.create_sheet(policy_sheet_name(policy.policy)), progress, policy)
+        write_policy_sheet(sheet(policy_sheet_name(policy.policy)), progress, policy)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

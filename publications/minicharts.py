@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, pgettext
 
 from indicators.evaluation import Grade, Point
-from plans.fiscal_years import short_label
-from publications import palette
-from publications.charts import number
+from publications import languages, palette
+from publications.charts import chart_year, number
 
 WIDTH, HEIGHT = 300, 118
 TOP, BOTTOM = 24, 80  # the bars' area: numbers above it, years below
@@ -74,10 +74,10 @@ def mini_chart(
     """The geometry of an indicator's mini chart: pure arithmetic, drawn by includes/mini_chart.svg."""
     items = []  # (kind, word, fy, value)
     if baseline is not None:
-        items.append(("baseline", "基準", baseline.fy, baseline.value))
+        items.append(("baseline", pgettext("a word under a bar", "基準"), baseline.fy, baseline.value))
     items += [("actual", "", fy, value) for fy, value in sorted(actuals.items())]
     if target is not None:
-        items.append(("target", "目標", target.fy, target.value))
+        items.append(("target", pgettext("a word under a bar", "目標"), target.fy, target.value))
     values = [float(value) for *_, value in items]
     high, low = max([0.0, *values]), min([0.0, *values])
     span = (high - low) or 1.0
@@ -101,7 +101,7 @@ def mini_chart(
             Bar(
                 kind=kind,
                 word=word,
-                year=short_label(fy),
+                year=chart_year(fy),
                 value=number(value) if labelled else "",
                 x=round(index * slot + (slot - bar_width) / 2, 1),
                 width=round(bar_width, 1),
@@ -117,14 +117,25 @@ def mini_chart(
 
 
 def _in_words(name: str, unit: str, items) -> str:
-    words = {"baseline": "基準値", "target": "目標値"}
+    words = {"baseline": gettext("基準値"), "target": gettext("目標値")}
+    shown = {
+        kind: pgettext("a value in the words of a chart", "%(word)s（%(year)s）%(value)s")
+        for kind in ("baseline", "target")
+    }
     parts = [
-        f"{short_label(fy)} {number(value)}{unit}"
+        pgettext("a value in the words of a chart", "%(year)s %(value)s")
+        % {"year": chart_year(fy), "value": languages.spaced(number(value), unit)}
         if kind == "actual"
-        else f"{words[kind]}（{short_label(fy)}）{number(value)}{unit}"
+        else shown[kind]
+        % {"word": words[kind], "year": chart_year(fy), "value": languages.spaced(number(value), unit)}
         for kind, _, fy, value in items
     ]
-    return f"{name}の推移: {'、'.join(parts) if parts else '値はまだありません'}"
+    if not parts:
+        return gettext("%(name)sの推移: 値はまだありません") % {"name": name}
+    return gettext("%(name)sの推移: %(values)s") % {
+        "name": name,
+        "values": pgettext("list separator", "、").join(parts),
+    }
 
 
 def indicator_mini_chart(
@@ -134,8 +145,8 @@ def indicator_mini_chart(
     every actual given, as a publication's rows hold those up to its year)."""
     return mini_chart(
         code=indicator.code,
-        name=indicator.name,
-        unit=indicator.unit,
+        name=languages.chart_name(indicator),
+        unit=languages.chart_unit(indicator),
         baseline=Point(indicator.baseline_fy, indicator.baseline_value) if indicator.has_baseline else None,
         target=Point(indicator.target_fy, indicator.target_value) if indicator.has_target else None,
         actuals={year: value for year, value in actuals.items() if fy is None or year <= fy},

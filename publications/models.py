@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 
 from plans.fiscal_years import fiscal_year_label
 from plans.models import FISCAL_YEAR_VALIDATORS, Plan, fiscal_year_in_range
@@ -146,7 +147,8 @@ class Publication(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{fiscal_year_label(self.fiscal_year)} 第{self.number}版"
+        year = fiscal_year_label(self.fiscal_year, get_language())
+        return gettext("%(year)s 第%(number)s版") % {"year": year, "number": self.number}
 
     def document(self) -> dict:
         return document.parse(self.content)

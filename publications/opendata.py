@@ -9,12 +9,13 @@ import io
 import json
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from indicators.models import Direction
 from plans.fiscal_years import wareki
 from plans.spreadsheets import csv_text
 from publications import document as doc
+from publications import languages
 from publications.progress import IndicatorProgress, PlanProgress
 
 CSV_COLUMNS = [
@@ -29,6 +30,11 @@ CSV_COLUMNS = [
     "fiscal_year",
     "wareki",
     "value",
+    # The English names, "" where the plan gives none (after the value, so the columns before keep their place)
+    "policy_en",
+    "measure_en",
+    "indicator_en",
+    "unit_en",
 ]
 
 
@@ -62,11 +68,17 @@ def indicators_csv(progress: PlanProgress, rows: list[IndicatorProgress] | None 
                 indicator.direction,
                 kind,
             ]
-            lines.append([*map(csv_text, texts), fy, wareki(fy), format(value, "f")])
+            english = [
+                f"Basic policy {row.policy.numeral} {row.policy.title_en}" if row.policy.title_en else "",
+                f"{row.measure.code} {row.measure.title_en}" if row.measure.title_en else "",
+                indicator.name_en,
+                indicator.unit_en,
+            ]
+            lines.append([*map(csv_text, texts), fy, wareki(fy), format(value, "f"), *map(csv_text, english)])
     return _csv(lines)
 
 
-def publication_meta(publication) -> dict:
+def publication_meta(publication, language: str = "ja") -> dict:
     """The publication block of the JSON: which record this is, and why it was made."""
     return {
         "fy": publication.fiscal_year,
@@ -75,16 +87,21 @@ def publication_meta(publication) -> dict:
         "note": publication.note,
         "is_correction": publication.is_correction,
         "content_sha256": publication.content_sha256,
+        "language": language,
     }
 
 
-def publication_json_text(publication) -> str:
+def publication_json_text(publication, language: str = "ja") -> str:
     """The JSON API's document of a publication: its stored document with the publication block first.
 
     Parsed without Decimals: a float prints as the shortest text that reads back the same, which is the text
     the document was stored with.
     """
-    data = {"publication": publication_meta(publication)} | doc.upgraded(json.loads(publication.content))
+    document = doc.upgraded(json.loads(publication.content))
+    if language == "en":
+        with translation.override("en"):
+            document = languages.english_document(document)
+    data = {"publication": publication_meta(publication, language)} | document
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -45,6 +45,13 @@ SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$")
 DIRECTIONS = ("increase", "decrease", "maintain")
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024  # the Kumamoto plan is about 30 KB; a 20 MB one took 17 s and 275 MB
+# The English texts a file may give beside the Japanese ones, by the model whose fields they fill.
+ENGLISH_KEYS = {
+    Plan: ("title_en", "philosophy_en", "summary_en"),
+    BasicPolicy: ("title_en", "description_en"),
+    Measure: ("title_en",),
+    Indicator: ("name_en", "unit_en", "target_rationale_en"),
+}
 
 
 class PlanFileError(Exception):
@@ -81,6 +88,7 @@ class NarrativeData:
     section: str
     indicator: str | None
     text: str
+    text_en: str = ""
 
 
 @dataclass
@@ -100,6 +108,10 @@ class IndicatorData:
     carried_from: str = ""  # the predecessor's code of a continued or revised indicator
     carry_over: str = ""  # continued | revised | new ("" where the plan has no predecessor)
     target_rationale: str = ""  # 目標設定の考え方
+    # The English texts (…_en), "" where there is none: the English pages then show the Japanese.
+    name_en: str = ""
+    unit_en: str = ""
+    target_rationale_en: str = ""
 
 
 @dataclass
@@ -107,6 +119,7 @@ class MeasureData:
     number: int
     title: str
     organisation: str | None = None  # the name of the organisation responsible (one of the plan's)
+    title_en: str = ""
     indicators: list[IndicatorData] = field(default_factory=list)
     narratives: list[NarrativeData] = field(default_factory=list)
 
@@ -117,6 +130,8 @@ class PolicyData:
     title: str
     description: str
     measures: list[MeasureData] = field(default_factory=list)
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass
@@ -154,6 +169,10 @@ class PlanData:
     predecessor: str = ""  # the slug of the plan this one carries on from
     review_scale: list[tuple[str, str]] = field(default_factory=list)  # (mark, label) of measure reviews
     reviews: list[ReviewData] = field(default_factory=list)
+    title_en: str = ""
+    philosophy_en: str = ""
+    summary_en: str = ""
+    organisation_names_en: dict[str, str] = field(default_factory=dict)  # {name: English name} given
 
 
 @dataclass
@@ -403,6 +422,7 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
             "carried_from",
             "carry_over",
             "target_rationale",
+            *ENGLISH_KEYS[Indicator],
         ),
     )
     code = keys["code"].text(Indicator, "code")
@@ -469,6 +489,7 @@ def _read_indicator(node: _Node, scope: _Scope) -> IndicatorData:
         organisation=scope.organisation(node.optional(keys, "organisation")),
         interim_targets=interim_targets,
         **_read_carry_over(node, keys, scope),
+        **_read_english(node, keys, Indicator),
     )
 
 
@@ -617,7 +638,7 @@ def _read_bands(node: _Node, keys: dict[str, _Node], method: str) -> list[BandDa
 
 
 def _read_narrative(node: _Node, scope: _Scope, codes: set[str]) -> NarrativeData:
-    keys = node.mapping(required=("fy", "section", "text"), optional=("indicator",))
+    keys = node.mapping(required=("fy", "section", "text"), optional=("indicator", "text_en"))
     section = keys["section"].string(20)
     if section not in SECTIONS:
         raise keys["section"].error(
@@ -635,15 +656,20 @@ def _read_narrative(node: _Node, scope: _Scope, codes: set[str]) -> NarrativeDat
         section=section,
         indicator=indicator,
         text=keys["text"].validated(Narrative, "text"),
+        text_en=node.optional(keys, "text_en").text(Narrative, "text_en"),
     )
 
 
 def _read_measure(node: _Node, scope: _Scope) -> MeasureData:
-    keys = node.mapping(required=("number", "title"), optional=("organisation", "indicators", "narratives"))
+    keys = node.mapping(
+        required=("number", "title"),
+        optional=("organisation", "indicators", "narratives", *ENGLISH_KEYS[Measure]),
+    )
     measure = MeasureData(
         number=keys["number"].number(),
         title=keys["title"].text(Measure, "title"),
         organisation=scope.organisation(node.optional(keys, "organisation")),
+        **_read_english(node, keys, Measure),
     )
     for indicator_node in node.optional(keys, "indicators", []).sequence():
         indicator = _read_indicator(indicator_node, scope)
@@ -658,11 +684,14 @@ def _read_measure(node: _Node, scope: _Scope) -> MeasureData:
 
 
 def _read_policy(node: _Node, scope: _Scope) -> PolicyData:
-    keys = node.mapping(required=("number", "title"), optional=("description", "measures"))
+    keys = node.mapping(
+        required=("number", "title"), optional=("description", "measures", *ENGLISH_KEYS[BasicPolicy])
+    )
     policy = PolicyData(
         number=keys["number"].number(),
         title=keys["title"].text(BasicPolicy, "title"),
         description=node.optional(keys, "description").text(BasicPolicy, "description"),
+        **_read_english(node, keys, BasicPolicy),
     )
     for measure_node in node.optional(keys, "measures", []).sequence():
         measure = _read_measure(measure_node, scope)
@@ -709,6 +738,7 @@ def _read_plan(root: _Node) -> PlanData:
             "review_scale",
             "policies",
             "measure_reviews",
+            *ENGLISH_KEYS[Plan],
         ),
     )
     slug = keys["slug"].text(Plan, "slug")
@@ -725,8 +755,11 @@ def _read_plan(root: _Node) -> PlanData:
         summary=root.optional(keys, "summary").text(Plan, "summary"),
         start_fy=start_fy,
         end_fy=end_fy,
+        **_read_english(root, keys, Plan),
     )
-    plan.organisations = _read_organisations(root.optional(keys, "organisations", []))
+    plan.organisations, plan.organisation_names_en = _read_organisations(
+        root.optional(keys, "organisations", [])
+    )
     plan.grading_method, plan.bands = _read_grading(root.optional(keys, "grading"))
     plan.final_method, plan.final_tolerance, plan.final_bands = _read_final_grading(
         root.optional(keys, "final_grading"), plan.bands
@@ -787,14 +820,27 @@ def _read_reviews(node: _Node, plan: PlanData) -> list[ReviewData]:
     return reviews
 
 
-def _read_organisations(node: _Node) -> list[str]:
-    names = []
+def _read_organisations(node: _Node) -> tuple[list[str], dict[str, str]]:
+    """organisations: [熊本市, {name: 熊本市社会福祉協議会, name_en: …}, …]: the names, and the English names
+    given (an organisation is shared by the plans that name it: a file that gives none leaves its English)."""
+    names, english = [], {}
     for child in node.sequence():
-        name = child.text(Organisation, "name")
+        if isinstance(child.value, dict):
+            keys = child.mapping(required=("name",), optional=("name_en",))
+            name = keys["name"].text(Organisation, "name")
+            english[name] = child.optional(keys, "name_en").text(Organisation, "name_en")
+        else:
+            name = child.text(Organisation, "name")
         if name in names:
             raise child.error(f"組織「{name}」が2回書かれています。")
         names.append(name)
-    return names
+    return names, english
+
+
+def _read_english(node: _Node, keys: dict[str, _Node], model) -> dict[str, str]:
+    """The English texts of a plan, policy, measure or indicator ({field: text}; "" where not written),
+    each checked by its field's validators as the admin checks it."""
+    return {name: node.optional(keys, name).text(model, name) for name in ENGLISH_KEYS[model]}
 
 
 def read_plan_file(path: str | Path) -> PlanData:
@@ -834,8 +880,11 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
         slug=data.slug,
         defaults={
             "title": data.title,
+            "title_en": data.title_en,
             "philosophy": data.philosophy,
+            "philosophy_en": data.philosophy_en,
             "summary": data.summary,
+            "summary_en": data.summary_en,
             "start_fy": data.start_fy,
             "end_fy": data.end_fy,
             "grading_method": data.grading_method,
@@ -845,6 +894,8 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
         },
     )
     organisations = {name: Organisation.objects.get_or_create(name=name)[0] for name in data.organisations}
+    for name, english in data.organisation_names_en.items():
+        Organisation.objects.filter(name=name).update(name_en=english)
     plan.makers.all().delete()
     PlanOrganisation.objects.bulk_create(
         PlanOrganisation(plan=plan, organisation=organisations[name], position=position)
@@ -871,7 +922,12 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
         policy, _ = BasicPolicy.objects.update_or_create(
             plan=plan,
             number=policy_data.number,
-            defaults={"title": policy_data.title, "description": policy_data.description},
+            defaults={
+                "title": policy_data.title,
+                "title_en": policy_data.title_en,
+                "description": policy_data.description,
+                "description_en": policy_data.description_en,
+            },
         )
         for measure_data in policy_data.measures:
             measure, _ = Measure.objects.update_or_create(
@@ -879,6 +935,7 @@ def save_plan(data: PlanData) -> tuple[Plan, bool]:
                 number=measure_data.number,
                 defaults={
                     "title": measure_data.title,
+                    "title_en": measure_data.title_en,
                     "organisation": organisations.get(measure_data.organisation),
                 },
             )
@@ -946,7 +1003,9 @@ def _save_indicator(
             "measure": measure,
             "position": position,
             "name": data.name,
+            "name_en": data.name_en,
             "unit": data.unit,
+            "unit_en": data.unit_en,
             "direction": data.direction,
             "baseline_fy": data.baseline.fy if data.baseline else None,
             "baseline_value": data.baseline.value if data.baseline else None,
@@ -958,6 +1017,7 @@ def _save_indicator(
             "carried_from": data.carried_from,
             "carry_over": data.carry_over,
             "target_rationale": data.target_rationale,
+            "target_rationale_en": data.target_rationale_en,
         },
     )
     indicator.yearly_targets.all().delete()
@@ -988,6 +1048,7 @@ def _narratives(measure: Measure, indicators: dict[str, Indicator], entries: lis
             section=entry.section,
             position=positions[key],
             text=entry.text,
+            text_en=entry.text_en,
         )
 
 
@@ -1053,8 +1114,11 @@ def plan_document(plan: Plan) -> dict:
     return {
         "slug": plan.slug,
         "title": plan.title,
+        **_english(plan, "title"),
         "philosophy": plan.philosophy,
+        **_english(plan, "philosophy"),
         "summary": plan.summary,
+        **_english(plan, "summary"),
         "start_fy": plan.start_fy,
         "end_fy": plan.end_fy,
         **({"organisations": names} if (names := _organisations_of(plan)) else {}),
@@ -1070,7 +1134,9 @@ def plan_document(plan: Plan) -> dict:
             {
                 "number": policy.number,
                 "title": policy.title,
+                **_english(policy, "title"),
                 "description": policy.description,
+                **_english(policy, "description"),
                 "measures": [_measure_document(measure) for measure in policy.measures.all()],
             }
             for policy in policies
@@ -1087,14 +1153,25 @@ def _reviews_document(plan: Plan) -> list[_Flow]:
     return [_Flow(fy=r.fiscal_year, measure=r.measure.code, stage=r.stage, mark=r.mark) for r in ordered]
 
 
-def _organisations_of(plan: Plan) -> list[str]:
+def _organisations_of(plan: Plan) -> list:
     """The plan's organisations, then any other organisation made responsible before the plan named its own
-    (the file's measures and indicators may name only organisations it lists)."""
+    (the file's measures and indicators may name only organisations it lists): a name, or {name, name_en}
+    for an organisation with an English name."""
     names = plan.organisation_names()
     assigned = Organisation.objects.filter(
         Q(measures__policy__plan=plan) | Q(indicators__plan=plan)
     ).values_list("name", flat=True)
-    return names + sorted(set(assigned) - set(names))
+    english = dict(Organisation.objects.exclude(name_en="").values_list("name", "name_en"))
+    return [
+        _Flow(name=name, name_en=english[name]) if name in english else name
+        for name in names + sorted(set(assigned) - set(names))
+    ]
+
+
+def _english(row, name: str) -> dict:
+    """{name_en: text} where the row has an English text for its field `name`; nothing where it has none."""
+    text = getattr(row, f"{name}_en")
+    return {f"{name}_en": text} if text else {}
 
 
 def _bands_document(plan: Plan, stage: str) -> list[_Flow]:
@@ -1133,6 +1210,7 @@ def _measure_document(measure: Measure) -> dict:
     return {
         "number": measure.number,
         "title": measure.title,
+        **_english(measure, "title"),
         **({"organisation": measure.organisation.name} if measure.organisation else {}),
         "indicators": [_indicator_document(indicator) for indicator in measure.indicators.all()],
         "narratives": [
@@ -1141,6 +1219,7 @@ def _measure_document(measure: Measure) -> dict:
                 section=narrative.section,
                 indicator=narrative.indicator.code if narrative.indicator else None,
                 text=narrative.text,
+                **_english(narrative, "text"),
             )
             for narrative in narratives
         ],
@@ -1151,7 +1230,9 @@ def _indicator_document(indicator: Indicator) -> dict:
     return {
         "code": indicator.code,
         "name": indicator.name,
+        **_english(indicator, "name"),
         "unit": indicator.unit,
+        **_english(indicator, "unit"),
         "direction": indicator.direction,
         "baseline": _Flow(fy=indicator.baseline_fy, value=indicator.baseline_value)
         if indicator.has_baseline
@@ -1168,6 +1249,7 @@ def _indicator_document(indicator: Indicator) -> dict:
         **({"carried_from": indicator.carried_from} if indicator.carried_from else {}),
         **({"carry_over": indicator.carry_over} if indicator.carry_over else {}),
         **({"target_rationale": indicator.target_rationale} if indicator.target_rationale else {}),
+        **_english(indicator, "target_rationale"),
     }
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from indicators import evaluation, final
 from publications import document as doc
+from publications import languages
 
 
 @dataclass
@@ -22,7 +23,7 @@ class IndicatorProgress:
     actuals: dict  # {fiscal year: value}, up to the document's year
     draft_years: frozenset = frozenset()  # years whose actual differs from what citizens see (preview only)
     definition_changed: bool = False  # name, unit, baseline or target differs from what citizens see
-    reason: str = ""  # the grade's reason, as computed at publication
+    reason: str = ""  # the grade's reason as computed at publication (on an English page, worded in English)
     grade_note: str = ""  # 評価の補足 of the year graded, as staff wrote it
     # the final (or mid-term) grade, as computed at publication
     final_evaluation: final.FinalEvaluation | None = None
@@ -149,6 +150,9 @@ DEFINITION_KEYS = (
     "interim_targets",
     "carry_over",
     "target_rationale",
+    "name_en",
+    "unit_en",
+    "target_rationale_en",
 )
 
 
@@ -176,12 +180,21 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
     )
     for policy_data in document["policies"]:
         policy = doc.PolicyView(
-            policy_data["number"], policy_data["numeral"], policy_data["title"], policy_data["description"]
+            policy_data["number"],
+            policy_data["numeral"],
+            policy_data["title"],
+            policy_data["description"],
+            policy_data["title_en"],
+            policy_data["description_en"],
         )
         measures = []
         for measure_data in policy_data["measures"]:
             measure = doc.MeasureView(
-                measure_data["number"], measure_data["code"], measure_data["title"], policy
+                measure_data["number"],
+                measure_data["code"],
+                measure_data["title"],
+                policy,
+                measure_data["title_en"],
             )
             rows = []
             for item in measure_data["indicators"]:
@@ -189,9 +202,9 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                 row = IndicatorProgress(
                     doc.indicator_view(item), doc.evaluation_of(item["evaluation"]), measure, policy, actuals
                 )
-                row.reason = item["evaluation"]["reason"]
+                row.reason, final_reason = languages.reasons(item, rule, progress.final_rule)
                 row.grade_note = item["evaluation"]["note"]
-                row.final_evaluation = doc.final_of(item["final_evaluation"])
+                row.final_evaluation = replace(doc.final_of(item["final_evaluation"]), reason=final_reason)
                 row.carry = item["carry_over"]
                 if preview:
                     before = base_indicators.get(item["code"])
@@ -214,6 +227,7 @@ def load(document: dict, base: dict | None = None, preview: bool = False) -> Pla
                     item["indicator"],
                     item["text"],
                     is_draft=preview and doc.narrative_key(item) not in seen,
+                    text_en=item["text_en"],
                 )
                 for item in measure_data["narratives"]
             ]

@@ -3,9 +3,11 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from indicators.evaluation import display_percent
-from publications import palette
+from plans.fiscal_years import short_label
+from publications import languages, palette
 
 
 class DecimalColumn(tables.Column):
@@ -26,26 +28,26 @@ class PercentColumn(DecimalColumn):
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column("コード", attrs={"td": {"class": "nowrap"}})
-    name = tables.Column("成果指標")
-    policy = tables.Column("基本方針", accessor="policy_label", order_by=("policy_number",))
-    baseline = DecimalColumn("基準値")
-    actual = DecimalColumn("実績値")
-    target = DecimalColumn("目標値")
-    unit = tables.Column("単位", orderable=False)
-    achievement = PercentColumn("達成率")
-    progress = PercentColumn("進捗率")
-    grade = tables.Column("評価", order_by=("grade_order",))
+    code = tables.Column(pgettext_lazy("indicator code", "コード"), attrs={"td": {"class": "nowrap"}})
+    name = tables.Column(gettext_lazy("成果指標"))
+    policy = tables.Column(gettext_lazy("基本方針"), accessor="policy_label", order_by=("policy_number",))
+    baseline = DecimalColumn(gettext_lazy("基準値"))
+    actual = DecimalColumn(gettext_lazy("実績値"))
+    target = DecimalColumn(gettext_lazy("目標値"))
+    unit = tables.Column(gettext_lazy("単位"), accessor="unit_html", orderable=False)
+    achievement = PercentColumn(gettext_lazy("達成率"))
+    progress = PercentColumn(gettext_lazy("進捗率"))
+    grade = tables.Column(gettext_lazy("評価"), order_by=("grade_order",))
 
     class Meta:
         template_name = "django_tables2/table.html"
         attrs = {"class": "data-table"}
-        empty_text = "条件に合う成果指標はありません。"
+        empty_text = gettext_lazy("条件に合う成果指標はありません。")
         orderable = True
 
     def render_name(self, value, record):
         url = reverse("public:indicator", args=[record["slug"], record["code"]])
-        return format_html('<a href="{}?fy={}">{}</a>', url, record["fy"], value)
+        return format_html('<a href="{}?fy={}">{}</a>', url, record["fy"], record["name_html"])
 
     def render_grade(self, value, record):
         return format_html(
@@ -54,7 +56,9 @@ class IndicatorTable(tables.Table):
 
     def render_actual(self, value, record):
         if record["actual_fy"] != record["fy"]:
-            return format_html("{}<br><small>（{}年度）</small>", f"{value:,}", record["actual_fy"])
+            year = short_label(record["actual_fy"], "en" if languages.in_english() else "ja")
+            shown = gettext("（%(year)s）") % {"year": year}
+            return format_html("{}<br><small>{}</small>", f"{value:,}", shown)
         return f"{value:,}"
 
 
@@ -65,19 +69,20 @@ SORTABLE = {
 }  # the ?sort= values the table accepts (any other is ignored, as django-tables2 ignores it)
 # The orders offered beside the filters, for screens too narrow for the table's clickable headings.
 SORT_CHOICES = [
-    ("", "計画の順（指標コード）"),
-    ("-achievement", "達成率の高い順"),
-    ("achievement", "達成率の低い順"),
-    ("-progress", "進捗率の高い順"),
-    ("progress", "進捗率の低い順"),
-    ("grade", "評価の良い順"),
-    ("-grade", "評価の悪い順"),
-    ("name", "成果指標の名前の順"),
+    ("", gettext_lazy("計画の順（指標コード）")),
+    ("-achievement", gettext_lazy("達成率の高い順")),
+    ("achievement", gettext_lazy("達成率の低い順")),
+    ("-progress", gettext_lazy("進捗率の高い順")),
+    ("progress", gettext_lazy("進捗率の低い順")),
+    ("grade", gettext_lazy("評価の良い順")),
+    ("-grade", gettext_lazy("評価の悪い順")),
+    ("name", gettext_lazy("成果指標の名前の順")),
 ]
 
 
 def indicator_rows(progress, grade_keys: dict) -> list[dict]:
-    """Plain rows for IndicatorTable; grade_keys maps a Grade to a CSS-safe key and its order."""
+    """Plain rows for IndicatorTable, in the page's language; grade_keys maps a Grade to a CSS-safe key and
+    its order. `name` is the text that sorts, `name_html` the one shown (languages.text_of)."""
     rows = []
     for row in progress.indicators:
         indicator, result = row.indicator, row.evaluation
@@ -87,18 +92,23 @@ def indicator_rows(progress, grade_keys: dict) -> list[dict]:
                 "slug": progress.plan.slug,
                 "fy": progress.fy,
                 "code": indicator.code,
-                "name": indicator.name,
+                "name": languages.plain_text_of(indicator, "name"),
+                "name_html": languages.text_of(indicator, "name"),
                 "policy_number": row.policy.number,
-                "policy_label": f"{row.policy.numeral} {row.policy.title}",
+                "policy_label": format_html(
+                    "{} {}", row.policy.numeral, languages.text_of(row.policy, "title")
+                ),
                 "measure_id": row.measure.pk,
                 "baseline": indicator.baseline_value,
                 "actual": result.actual,
                 "actual_fy": result.fy,
                 "target": indicator.target_value,
                 "unit": indicator.unit,
+                "unit_en": indicator.unit_en,
+                "unit_html": languages.text_of(indicator, "unit"),
                 "achievement": result.achievement_rate,
                 "progress": result.progress_rate,
-                "grade": result.grade.label,
+                "grade": languages.grade_word(result.grade),
                 "mark": result.grade.mark,
                 "grade_key": key,
                 "grade_colour": palette.grade_colour_name(result.grade, list(grade_keys)),

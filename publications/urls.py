@@ -30,9 +30,12 @@ class PublicationKeyConverter:
 
 class PublicationFileConverter:
     """The name of one of a publication's files: a chart, the CSVs, the JSON or a report; nothing that
-    could reach outside the publication's folder."""
+    could reach outside the publication's folder. The English versions (charts, reports) are under en/."""
 
-    regex = r"charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|evaluation\.csv|data\.json|report\.xlsx|report\.pdf"
+    regex = (
+        r"(?:en/)?charts/[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*\.svg|data\.csv|evaluation\.csv|data\.json"
+        r"|(?:en/)?report\.xlsx|(?:en/)?report\.pdf"
+    )
 
     def to_python(self, value: str) -> str:
         return value

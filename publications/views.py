@@ -12,6 +12,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpResponse,
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 PAGE_VERSION = "1"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"  # pages: served from a cache only after an ETag check
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # the JSON API's ?lang= values
 
 
 class BadRequest(Exception):
@@ -83,7 +85,7 @@ def not_found(request, message: str, api: bool = False):
 
 
 def published_years_text(years) -> str:
-    return "、".join(fiscal_year_label(year) for year in years)
+    return pgettext("list separator", "、").join(fy_label(year) for year in years)
 
 
 def requested_year(request, years: list[int], allowed: range | None = None) -> int:
@@ -92,22 +94,26 @@ def requested_year(request, years: list[int], allowed: range | None = None) -> i
     text = request.GET.get("fy", "").strip()
     if not text:
         if not years:
-            raise NotPublished("この計画はまだ公表されていません。")
+            raise NotPublished(_("この計画はまだ公表されていません。"))
         return years[-1]
     try:
         fy = requested_fiscal_year(text[:40])
     except ValueError:  # the commands' message names the text; a page does not send it back
         raise BadRequest(
-            f"年度を読み取れません。{MIN_FISCAL_YEAR}～{MAX_FISCAL_YEAR}年度を、西暦（例: ?fy=2021）か"
-            "和暦（例: ?fy=R3）で指定してください。"
+            _(
+                "年度を読み取れません。%(first)s～%(last)s年度を、西暦（例: ?fy=2021）か"
+                "和暦（例: ?fy=R3）で指定してください。"
+            )
+            % {"first": MIN_FISCAL_YEAR, "last": MAX_FISCAL_YEAR}
         ) from None
     if fy in years or (allowed is not None and fy in allowed):
         return fy
     if years:
         raise NotPublished(
-            f"{fiscal_year_label(fy)}の進捗状況はまだ公表されていません。公表している年度: {published_years_text(years)}"
+            _("%(year)sの進捗状況はまだ公表されていません。公表している年度: %(years)s")
+            % {"year": fy_label(fy), "years": published_years_text(years)}
         )
-    raise NotPublished("この計画はまだ公表されていません。")
+    raise NotPublished(_("この計画はまだ公表されていません。"))
 
 
 def preview_user(request):
@@ -150,11 +156,15 @@ def chart_urls(progress: PlanProgress, slug: str, publication: Publication | Non
             row.chart_url = reverse("public:indicator_chart", args=[slug, code]) + query
             row.mini_chart_url = reverse("public:indicator_mini_chart", args=[slug, code]) + query
         return
-    progress.grade_chart_url = publication_file_url(slug, publication, artifacts.GRADES_CHART)
+    # The English page shows the English charts, built with the publication's other files (artifacts.english).
+    shown = artifacts.english if translation.get_language() == "en" else str
+    progress.grade_chart_url = publication_file_url(slug, publication, shown(artifacts.GRADES_CHART))
     for row in progress.indicators:
         code = row.indicator.code
-        row.chart_url = publication_file_url(slug, publication, artifacts.chart_name(code))
-        row.mini_chart_url = publication_file_url(slug, publication, artifacts.chart_name(code, mini=True))
+        row.chart_url = publication_file_url(slug, publication, shown(artifacts.chart_name(code)))
+        row.mini_chart_url = publication_file_url(
+            slug, publication, shown(artifacts.chart_name(code, mini=True))
+        )
 
 
 def publication_file_url(slug: str, publication: Publication, name: str) -> str:
@@ -273,7 +283,7 @@ def public_page(params: dict | None = None, api: bool = False):
                     response["Cache-Control"] = "private, no-store"
                     return response
                 state = published_state(request, slug)
-                _, etag = page_key(request, view.__name__, slug, kwargs, params, api)
+                _key, etag = page_key(request, view.__name__, slug, kwargs, params, api)
             except BadRequest as error:
                 return bad_request(request, str(error), api=api)
             except NotPublished as error:
@@ -320,7 +330,7 @@ def published_successor(page: "Page") -> dict | None:
     latest = Publication.objects.current(page.successor_id)
     document = latest.document() if latest else None
     if document and (document["predecessor"] or {}).get("slug") == page.slug:
-        return {"slug": document["slug"], "title": document["title"]}
+        return {"slug": document["slug"], "title": document["title"], "title_en": document["title_en"]}
     return None
 
 
@@ -398,7 +408,7 @@ def plan_detail(request, page):
 def policy_detail(request, page, number):
     progress = page.progress.only_policy(number)
     if not progress.policies:
-        return not_found(request, "この基本方針はありません。")
+        return not_found(request, _("この基本方針はありません。"))
     return render(request, "plans/policy.html", page_context(page) | {"policy": progress.policies[0]})
 
 
@@ -407,7 +417,7 @@ def indicator_detail(request, page, code):
     progress = page.progress
     row = progress.find(code)
     if row is None:
-        return not_found(request, "この成果指標はありません。")
+        return not_found(request, _("この成果指標はありません。"))
     indicator = row.indicator
     context = page_context(page) | {
         "row": row,
@@ -470,7 +480,7 @@ def carry_over(request, page):
     """指標の引き継ぎ: the plan's indicators against its predecessor's (継続・見直し・新規・廃止)."""
     progress = page.progress
     if progress.predecessor is None:
-        return not_found(request, "この計画には前の計画がありません。")
+        return not_found(request, _("この計画には前の計画がありません。"))
     context = page_context(page) | {
         "predecessor": progress.predecessor,
         "groups": carry_over_groups(progress),
@@ -487,13 +497,13 @@ def indicator_list(request, page):
     try:
         rows = filter_rows(rows, filters, offered_filters(progress, keys))
     except ValueError:
-        return bad_request(request, "絞り込みの条件は一覧から選んでください。")
+        return bad_request(request, _("絞り込みの条件は一覧から選んでください。"))
     table = IndicatorTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     context = page_context(page) | {
         "table": table,
         "filters": filters,
-        "grade_choices": [(key, f"{grade.mark} {grade.label}") for grade, (key, _) in keys.items()],
+        "grade_choices": [(key, grade) for grade, (key, _) in keys.items()],
         "sort": request.GET.get("sort", ""),
         "sort_choices": SORT_CHOICES,
     }
@@ -535,7 +545,7 @@ def redirect_to_file(request, slug: str, name: str, code: str | None = None):
     if isinstance(publication, HttpResponse):
         return publication
     if code is not None and code not in doc.indicators_by_code(publication.document()):
-        return not_found(request, "この成果指標はありません。")
+        return not_found(request, _("この成果指標はありません。"))
     return HttpResponseRedirect(publication_file_url(slug, publication, name))
 
 
@@ -563,7 +573,7 @@ def current_publication_or_answer(request, slug: str, content: bool = False) -> 
 
 
 def find_publication(slug: str, key: str) -> Publication:
-    fy, _, number = key.partition("-")
+    fy, _dash, number = key.partition("-")
     return get_object_or_404(
         Publication.objects.select_related("plan", "build").defer("content"),
         plan__slug=slug,
@@ -584,13 +594,15 @@ def file_response(request, publication: Publication, name: str, cache_control: s
     """A file of the publication. A PDF opens in the browser (inline); the others download under filename."""
     data = artifacts.open_file(publication, name)
     if data is None and getattr(publication, "build", None) and publication.build.status == "done":
-        return not_found(request, "この公表には、このファイルはありません。")
+        return not_found(request, _("この公表には、このファイルはありません。"))
     if data is None:
         response = render(
             request,
             "errors/not_ready.html",
             {
-                "message": "このファイルは公表にあわせて作成しているところです。しばらくしてから、もう一度お試しください。"
+                "message": _(
+                    "このファイルは公表にあわせて作成しているところです。しばらくしてから、もう一度お試しください。"
+                )
             },
             status=503,
         )
@@ -614,17 +626,24 @@ def download(request, slug, name: str, filename):
     return file_response(request, publication, name, REVALIDATE, filename(publication))
 
 
+def in_page_language(name: str) -> tuple[str, str]:
+    """A report's file in the page's language, and the suffix of its download name: under /en/, the English
+    report that the publication built beside the Japanese one."""
+    return (artifacts.english(name), "-en") if translation.get_language() == "en" else (name, "")
+
+
 def report_xlsx(request, slug):
-    return download(request, slug, artifacts.REPORT_FILE, lambda p: f"{slug}-{p.fiscal_year}.xlsx")
+    name, suffix = in_page_language(artifacts.REPORT_FILE)
+    return download(request, slug, name, lambda p: f"{slug}-{p.fiscal_year}{suffix}.xlsx")
 
 
 def report_pdf(request, slug):
-    """The year's report as published; a staff preview (?preview=1) builds it from the drafts, marked 下書き."""
+    """The year's report as published; a staff preview (?preview=1) builds it from the drafts, marked 下書き.
+    Under /en/, the English report."""
     user = preview_user(request)
     if user is None:
-        return download(
-            request, slug, artifacts.REPORT_PDF_FILE, lambda p: f"{slug}-{p.fiscal_year}-report.pdf"
-        )
+        name, suffix = in_page_language(artifacts.REPORT_PDF_FILE)
+        return download(request, slug, name, lambda p: f"{slug}-{p.fiscal_year}-report{suffix}.pdf")
     try:
         page = preview_page(request, user, slug)
     except BadRequest as error:
@@ -662,7 +681,7 @@ def evaluation_columns(request):
 def indicator_csv(request, page, code):
     row = page.progress.find(code)
     if row is None:
-        return not_found(request, "この成果指標はありません。")
+        return not_found(request, _("この成果指標はありません。"))
     text = opendata.indicators_csv(page.progress, [row])
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{page.slug}-{code}-{page.fy}.csv"'
@@ -673,6 +692,8 @@ def indicator_csv(request, page, code):
 
 
 def api_plans(request):
+    asked = request.GET.get("lang")
+    language = asked if asked in LANGUAGES else translation.get_language()
     publications = Publication.objects.latest_per_plan()
     years: dict[str, set[int]] = {}
     for slug, fy in Publication.objects.order_by().values_list("plan__slug", "fiscal_year").distinct():
@@ -684,7 +705,10 @@ def api_plans(request):
         plans.append(
             {
                 "slug": slug,
-                "title": document["title"],
+                "title": document["title_en"]
+                if language == "en" and document["title_en"]
+                else document["title"],
+                "title_en": document["title_en"],
                 "start_fy": document["start_fy"],
                 "end_fy": document["end_fy"],
                 "published_years": sorted(years[slug]),
@@ -694,12 +718,14 @@ def api_plans(request):
     return json_response({"plans": plans})
 
 
-@public_page(api=True)
+@public_page(params={"lang": LANGUAGES}, api=True)
 def api_plan(request, page):
+    """The publication's document: its texts in Japanese, or in English with ?lang=en (or under /en/)."""
+    language = request.GET.get("lang") or translation.get_language()
     if page.preview:
         return json_response(page.progress.document)  # the drafts' document, numbers as the API writes them
     return HttpResponse(
-        opendata.publication_json_text(page.publication).encode("utf-8"),
+        opendata.publication_json_text(page.publication, language).encode("utf-8"),
         content_type="application/json; charset=utf-8",
     )
 
@@ -717,7 +743,7 @@ def publications_list(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     publications = list(Publication.objects.filter(plan=plan).order_by("-published_at", "-id"))
     if not publications:
-        return not_found(request, "この計画はまだ公表されていません。")
+        return not_found(request, _("この計画はまだ公表されていません。"))
     by_number = {(p.fiscal_year, p.number): p for p in publications}
     entries = []
     for publication in publications:
@@ -727,6 +753,7 @@ def publications_list(request, slug):
         entries.append({"publication": publication, "changes": found, "superseded": superseded})
     context = {
         "plan": doc.plan_view(publications[0].document()),
+        "report_pdf_name": in_page_language(artifacts.REPORT_PDF_FILE)[0],
         "entries": entries,
         "history_url": reverse("public:publications", args=[slug]),
     }
@@ -744,7 +771,7 @@ def previous_of(publication: Publication) -> Publication | None:
 
 
 def publication_detail(request, slug, key):
-    fy, _, number = key.partition("-")
+    fy, _dash, number = key.partition("-")
     publication = get_object_or_404(
         Publication.objects.select_related("plan"), plan__slug=slug, fiscal_year=int(fy), number=int(number)
     )
@@ -760,24 +787,39 @@ def publication_detail(request, slug, key):
         "changes": found,
         "files": [
             (
-                reverse("public:publication_file", args=[slug, key, artifacts.REPORT_PDF_FILE]),
-                "進捗状況報告書（PDF形式）",
+                reverse(
+                    "public:publication_file",
+                    args=[slug, key, in_page_language(artifacts.REPORT_PDF_FILE)[0]],
+                ),
+                _("進捗状況報告書（PDF形式）"),
             ),
             (
-                reverse("public:publication_file", args=[slug, key, artifacts.REPORT_FILE]),
-                "進捗状況報告書（Excel形式）",
+                reverse(
+                    "public:publication_file", args=[slug, key, in_page_language(artifacts.REPORT_FILE)[0]]
+                ),
+                _("進捗状況報告書（Excel形式）"),
+            ),
+            *(
+                [
+                    (
+                        reverse("public:publication_file", args=[slug, key, artifacts.REPORT_PDF_FILE]),
+                        _("日本語の進捗状況報告書（PDF形式）"),
+                    )
+                ]
+                if translation.get_language() == "en"
+                else []
             ),
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.CSV_FILE]),
-                "成果指標の数値（CSV形式、UTF-8）",
+                _("成果指標の数値（CSV形式、UTF-8）"),
             ),
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.EVALUATION_FILE]),
-                "成果指標ごとの評価の一覧（CSV形式、UTF-8、日本語の見出し）",
+                _("成果指標ごとの評価の一覧（CSV形式、UTF-8、日本語の見出し）"),
             ),
             (
                 reverse("public:publication_file", args=[slug, key, artifacts.JSON_FILE]),
-                "計画全体のデータ（JSON形式）",
+                _("計画全体のデータ（JSON形式）"),
             ),
         ],
         "page_url": reverse("public:detail", args=[slug]) + f"?fy={publication.fiscal_year}",

@@ -37,3 +37,12 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    """The Kumamoto plan and an ended plan, published, their files built (publish_both_plans)."""
+    from tests.browser.test_public_pages import publish_both_plans
+
+    publish_both_plans()
+    return live_server.url

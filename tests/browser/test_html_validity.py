@@ -1,4 +1,5 @@
-"""Every public page is valid HTML according to the Nu Html Checker (npm package vnu-jar)."""
+"""Every public page, in Japanese and in English, is valid HTML according to the Nu Html Checker (npm package
+vnu-jar)."""
 
 import json
 import subprocess
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.test_english_pages import ENGLISH_PAGES
 from tests.browser.test_public_pages import PAGES, publish_both_plans
 
 VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -16,7 +18,7 @@ def test_every_public_page_is_valid_html(client, db, tmp_path):
     if not VNU.exists():
         pytest.fail(f"{VNU} is missing: run `make test`, which installs vnu-jar with npm.")
     files = []
-    for name, url in PAGES.items():
+    for name, url in (PAGES | {f"english-{name}": url for name, url in ENGLISH_PAGES.items()}).items():
         response = client.get(url)
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)

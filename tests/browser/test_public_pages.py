@@ -36,8 +36,6 @@ PAGES = {
     "policy-reviews": f"/plans/{ENDED}/policies/1/?fy=2024",
     "carry-over": f"/plans/{NEXT}/carry-over/",
     "indicator-carried": f"/plans/{NEXT}/indicators/1-1-1/",
-    "english-plan": f"/en/plans/{SLUG}/",
-    "english-home": "/en/",
 }
 
 
@@ -47,13 +45,6 @@ def publish_both_plans() -> None:
     for path in (KUMAMOTO_PLAN_FILE, ENDED_PLAN_FILE, NEXT_PLAN_FILE):
         plan, _ = import_plan_file(path)
         publish_years_with_actuals(plan)  # no transaction around it here: the files are built on commit
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    """The Kumamoto plan and an ended plan, published, their files built (publish_both_plans)."""
-    publish_both_plans()
-    return live_server.url
 
 
 @pytest.mark.parametrize("name", list(PAGES))

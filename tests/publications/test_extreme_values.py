@@ -425,7 +425,7 @@ def check_csv(content: bytes, texts: list[str]) -> None:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     assert rows[0][0] == "plan" and {len(row) for row in rows} == {len(rows[0])}
     for row in rows[1:]:
-        Decimal(row[-1])  # every value reads back as a number
+        Decimal(row[rows[0].index("value")])  # every value reads back as a number
     assert [name for name in texts if name not in {row[4] for row in rows}] == []
 
 

@@ -87,7 +87,14 @@ def test_what_was_published_becomes_the_first_publication_of_each_year_and_draft
         "label": "後退",
     }  # 92.43 is below the baseline 95.1
     assert fy2021["policies"][0]["measures"][0]["narratives"] == [
-        {"fy": 2020, "section": "initiatives", "position": 1, "indicator": None, "text": "研修を行った。"}
+        {
+            "fy": 2020,
+            "section": "initiatives",
+            "position": 1,
+            "indicator": None,
+            "text": "研修を行った。",
+            "text_en": "",  # a document gives each text's English beside it; these had none
+        }
     ]
     fy2020 = json.loads(publications[2020].content)
     assert fy2020["policies"][0]["measures"][0]["indicators"][0]["actuals"] == {"2020": 91.8}

@@ -341,6 +341,7 @@ def test_the_first_publication_stays_readable_at_its_own_address_with_its_old_va
         "note": "初回公表",
         "is_correction": False,
         "content_sha256": Publication.objects.get(number=1).content_sha256,
+        "language": "ja",
     }
     assert old_data["policies"][0]["measures"][0]["indicators"][0]["actuals"] == {"2020": 92}
     assert new_data["policies"][0]["measures"][0]["indicators"][0]["actuals"] == {"2020": 94}
@@ -721,6 +722,14 @@ FILES = [
     "data.json",
     "report.xlsx",
     "report.pdf",
+    # the English versions of the files with words in them: the same publication, the same figures
+    "en/charts/1-1-1.svg",
+    "en/charts/1-1-1-mini.svg",
+    "en/charts/1-1-2.svg",
+    "en/charts/1-1-2-mini.svg",
+    "en/charts/grades.svg",
+    "en/report.xlsx",
+    "en/report.pdf",
 ]
 
 
@@ -731,7 +740,7 @@ def test_the_files_of_a_publication_are_built_and_every_chart_is_stored(
         publication = publish_at(FIRST_PUBLISHED, world)
 
     build = ArtifactBuild.objects.get(publication=publication)
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 10, 10, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 17, 17, "")
     assert build.finished_at is not None
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     for name in FILES[:5]:
@@ -778,7 +787,7 @@ def test_an_approver_retries_a_failed_build_and_the_files_are_built(
     build = ArtifactBuild.objects.get(publication=publication)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:publications_publication_change", args=[publication.pk])
-    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 10, 10, "")
+    assert (build.status, build.done_files, build.total_files, build.error) == ("done", 17, 17, "")
     assert [name for name in FILES if artifacts.open_file(publication, name) is None] == []
     assert client.get(f"/plans/{SLUG}/report.xlsx?fy=2020").status_code == 200
     assert stored(publication) == before

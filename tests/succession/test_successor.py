@@ -223,6 +223,7 @@ def test_the_json_names_the_predecessor_each_carry_and_the_retired_indicators(cl
     assert data["predecessor"] == {
         "slug": "minato-welfare",
         "title": "みなと市地域福祉計画",
+        "title_en": "",  # the plan gives no English title
         "start_fy": 2020,
         "end_fy": 2024,
         "fy": 2024,
