@@ -13,23 +13,32 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def pdf_reports_built_once_per_content():
-    """A PDF report takes about a second to build, and hundreds of tests publish the same Kumamoto years:
-    publishing builds each report once per document and publisher, and reuses its bytes. Only the publishing
-    path is cached; the tests of the report call report_pdf.build_pdf itself."""
+def reports_built_once_per_content():
+    """A PDF report takes about a second to build and an Excel one a fraction of it, and hundreds of tests
+    publish the same Kumamoto years, each in Japanese and in English: publishing builds each report once per
+    document, publisher (or date) and language, and reuses its bytes. Only the publishing path is cached; the
+    tests of the reports call report_pdf.build_pdf and exports.build_report themselves."""
+    from django.utils.translation import get_language
+
     from publications import artifacts
 
-    original, built = artifacts.build_pdf, {}
+    original_pdf, original_report, built = artifacts.build_pdf, artifacts.build_report, {}
 
-    def build_once(progress, publisher, draft=False):
-        key = (repr(progress.document), publisher, draft)
+    def build_pdf_once(progress, publisher, draft=False):
+        key = ("pdf", repr(progress.document), publisher, draft, get_language())
         if key not in built:
-            built[key] = original(progress, publisher, draft)
+            built[key] = original_pdf(progress, publisher, draft)
         return built[key]
 
-    artifacts.build_pdf = build_once
+    def build_report_once(progress, exported_on):
+        key = ("xlsx", repr(progress.document), exported_on, get_language())
+        if key not in built:
+            built[key] = original_report(progress, exported_on)
+        return built[key]
+
+    artifacts.build_pdf, artifacts.build_report = build_pdf_once, build_report_once
     yield
-    artifacts.build_pdf = original
+    artifacts.build_pdf, artifacts.build_report = original_pdf, original_report
 
 
 @pytest.fixture(autouse=True)

@@ -218,3 +218,26 @@ def test_the_english_reason_is_worded_from_the_stored_figures(client, kumamoto_p
     assert "実績値92.43％が基準値95.1％より下がっているため「後退」です。" in japanese
     card = re.search(r'<p class="grade-reason">(.*?)</p>', text(client, f"/en/plans/{SLUG}/?fy=2021"), re.S)
     assert not JAPANESE.search(card.group(1))
+
+
+def test_the_english_pages_show_the_english_charts_of_the_same_publication(client, kumamoto_plan):
+    page = text(client, f"/en/plans/{SLUG}/indicators/1-1-2/?fy=2021")
+    chart = re.search(r'<img src="((?:/en)?/plans/[^"]+/publications/2021-1/en/charts/1-1-2\.svg)"', page)
+    assert chart, "the English page's chart is the publication's English file"
+    svg = client.get(chart.group(1)).content.decode()
+    assert "Actual (× Declined)" in svg and "Baseline" in svg and "Target" in svg
+    assert "(people)" in svg and not JAPANESE.search(re.sub(r'font-family="[^"]*"', "", svg))
+    japanese_svg = client.get(chart.group(1).replace("/en/charts/", "/charts/")).content.decode()
+    assert "実績（× 後退）" in japanese_svg
+
+
+def test_the_inline_mini_charts_of_an_english_page_are_worded_in_english(client, kumamoto_plan):
+    page = text(client, f"/en/plans/{SLUG}/?fy=2021")
+    title = re.search(r'<title id="mini-1-1-2-title">(.*?)</title>', page).group(1)
+    # 1-1-2: baseline 98 (FY2018), actuals 7 (2020) and 11 (2021), target 640 (FY2024)
+    assert title == (
+        "Number of registered volunteers and others matched with community welfare activities (per year) "
+        "over the years: Baseline (2018) 98 people, 2020: 7 people, 2021: 11 people, Target (2024) 640 people"
+    )
+    japanese = text(client, f"/plans/{SLUG}/?fy=2021")
+    assert "基準値（H30）98人、R2 7人、R3 11人、目標値（R6）640人" in japanese
