@@ -114,8 +114,9 @@ def language_url(request, language: str) -> str:
 
 @register.filter
 def in_brackets(text):
-    """（text） on a Japanese page, " (text)" on an English one."""
-    return f" ({text})" if languages.in_english() else f"（{text}）"
+    """（text） on a Japanese page, " (text)" on an English one (a no-break space: it also opens a
+    span of its own, such as a share beside its count, which drops an ordinary leading space)."""
+    return f"\u00a0({text})" if languages.in_english() else f"（{text}）"
 
 
 @register.filter
