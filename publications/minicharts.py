@@ -118,15 +118,12 @@ def mini_chart(
 
 def _in_words(name: str, unit: str, items) -> str:
     words = {"baseline": gettext("基準値"), "target": gettext("目標値")}
-    shown = {
-        kind: pgettext("a value in the words of a chart", "%(word)s（%(year)s）%(value)s")
-        for kind in ("baseline", "target")
-    }
+    with_word = pgettext("a value in the words of a chart", "%(word)s（%(year)s）%(value)s")
     parts = [
         pgettext("a value in the words of a chart", "%(year)s %(value)s")
         % {"year": chart_year(fy), "value": languages.spaced(number(value), unit)}
         if kind == "actual"
-        else shown[kind]
+        else with_word
         % {"word": words[kind], "year": chart_year(fy), "value": languages.spaced(number(value), unit)}
         for kind, _, fy, value in items
     ]

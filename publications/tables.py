@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from indicators.evaluation import display_percent
 from plans.fiscal_years import short_label
@@ -56,7 +56,7 @@ class IndicatorTable(tables.Table):
 
     def render_actual(self, value, record):
         if record["actual_fy"] != record["fy"]:
-            year = short_label(record["actual_fy"], "en" if languages.in_english() else "ja")
+            year = short_label(record["actual_fy"], get_language())
             shown = gettext("（%(year)s）") % {"year": year}
             return format_html("{}<br><small>{}</small>", f"{value:,}", shown)
         return f"{value:,}"

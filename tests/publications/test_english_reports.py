@@ -27,6 +27,7 @@ from publications.exports import build_report
 from publications.models import Publication
 from publications.progress import load
 from publications.report_pdf import Publisher, build_pdf, report_context
+from tests.publications.test_exports import printed_by_libreoffice, required_program
 
 EXPORTED_ON = date(2024, 5, 1)
 PUBLISHER = Publisher(date(2022, 6, 1))
@@ -106,23 +107,16 @@ def numbers_at(ws) -> dict[str, float]:
     }
 
 
-def program(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(
-            f"{name} is not installed: these tests print the reports. "
-            "Install it with `apt-get install -y libreoffice-calc poppler-utils`."
-        )
-    return path
-
-
 def run(*command) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
 
 
 def font_names(pdf: Path) -> list[str]:
     """The fonts pdffonts lists, without their subset prefix ("BAAAAA+LiberationSans" → "LiberationSans")."""
-    return [line.split()[0].split("+")[-1] for line in run(program("pdffonts"), str(pdf)).splitlines()[2:]]
+    return [
+        line.split()[0].split("+")[-1]
+        for line in run(required_program("pdffonts"), str(pdf)).splitlines()[2:]
+    ]
 
 
 # --- The English workbook --------------------------------------------------------------------------------
@@ -279,27 +273,11 @@ def test_libreoffice_prints_the_english_workbook_with_a_latin_font_beside_the_ja
     source = tmp_path / "report-en.xlsx"
     source.write_bytes(english_workbook_bytes(kumamoto_plan))
 
-    result = subprocess.run(
-        [
-            program("libreoffice"),
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    pdf = tmp_path / "report-en.pdf"
-    assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    pdf = printed_by_libreoffice(source, tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "report-2021-en.pdf")
 
-    text = re.sub(r"\s+", " ", run(program("pdftotext"), "-layout", str(pdf), "-"))
+    text = re.sub(r"\s+", " ", run(required_program("pdftotext"), "-layout", str(pdf), "-"))
     assert "Grades by basic policy" in text and "All indicators" in text
     assert "Number of registered volunteers" in text and "× Declined" in text
     assert "As of the end of FY2021 (Reiwa 3)" in text  # the page header
@@ -325,7 +303,7 @@ def english_pdf(kumamoto_plan, tmp_path) -> Path:
 
 def test_the_english_pdf_report_is_tagged_in_english_with_english_headings_and_names(english_pdf):
     reader = PdfReader(english_pdf)
-    text = re.sub(r"\s+", " ", run(program("pdftotext"), str(english_pdf), "-"))
+    text = re.sub(r"\s+", " ", run(required_program("pdftotext"), str(english_pdf), "-"))
     outline = []
 
     def walk(items):

@@ -503,29 +503,34 @@ def required_program(name):
     return path
 
 
-def test_libreoffice_prints_every_sheet_one_landscape_a4_page_wide(kumamoto_plan, tmp_path):
-    libreoffice = required_program("libreoffice")
-    pdfinfo, pdftotext = required_program("pdfinfo"), required_program("pdftotext")
-    source = tmp_path / "report.xlsx"
-    source.write_bytes(build_report(shown(kumamoto_plan, 2021), exported_on=EXPORTED_ON))
-
+def printed_by_libreoffice(source: Path, folder: Path) -> Path:
+    """The workbook `source` printed to PDF by LibreOffice Calc (a profile of its own in `folder`)."""
     result = subprocess.run(
         [
-            libreoffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            required_program("libreoffice"),
+            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
+            str(folder),
             str(source),
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    pdf = tmp_path / "report.pdf"
+    pdf = folder / f"{source.stem}.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    return pdf
+
+
+def test_libreoffice_prints_every_sheet_one_landscape_a4_page_wide(kumamoto_plan, tmp_path):
+    pdfinfo, pdftotext = required_program("pdfinfo"), required_program("pdftotext")
+    source = tmp_path / "report.xlsx"
+    source.write_bytes(build_report(shown(kumamoto_plan, 2021), exported_on=EXPORTED_ON))
+
+    pdf = printed_by_libreoffice(source, tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "report-2021.pdf")
 
